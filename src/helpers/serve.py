@@ -1,0 +1,123 @@
+"""Start the NQP Lab Voilà app: ``python -m helpers.serve [--port N] [--host ADDR]``.
+
+Voilà runs in standalone directory mode on the ``notebooks/`` folder, so every notebook there is a
+page and nothing else is. Its settings live in the committed ``voila.json`` at the top of the
+repository (Voilà reads ``voila.json`` from its working directory); the page template ``nqp``
+lives in ``share/jupyter/voila/templates/`` and is found through ``JUPYTER_PATH``.
+Tests start the app with the same :func:`voila_command` and :func:`voila_environment`, so what is
+tested is what users run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import NOTEBOOK_DIR, REPO_ROOT
+
+DEFAULT_PORT = 8866
+DEFAULT_HOST = "127.0.0.1"
+START_PAGE = "00_start_here.ipynb"
+TEMPLATE_ROOT = REPO_ROOT / "share" / "jupyter"
+
+
+def start_url(host: str, port: int, page: str = START_PAGE) -> str:
+    """The address of a notebook page in the running app."""
+    shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host
+    return f"http://{shown}:{port}/voila/render/{page}"
+
+
+def voila_command(port: int, host: str = DEFAULT_HOST, root: Path = NOTEBOOK_DIR) -> list[str]:
+    """The command line that serves ``root`` (the notebooks); run it with ``cwd=REPO_ROOT``."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(root),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",  # never move silently to another port
+        "--no-browser",
+    ]
+
+
+def voila_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for Voilà: our template first on JUPYTER_PATH, unbuffered output."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(TEMPLATE_ROOT), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.serve",
+        description="Start the NQP Lab app (Voilà) on this computer.",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8866)")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to listen on (default 127.0.0.1, this computer only; use 0.0.0.0 to let "
+        "a room reach a workshop laptop, and only on a network you trust)",
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port must be between 1 and 65535, not {args.port}")
+    if not port_is_free(args.host, args.port):
+        print(
+            f"Port {args.port} on {args.host} is in use (is the app already running?). "
+            f"Choose another with --port, e.g. --port {args.port + 1}.",
+            file=sys.stderr,
+        )
+        return 2
+    print("NQP Lab is starting (Voilà, preheating kernels) ...", flush=True)
+    process = subprocess.Popen(
+        voila_command(args.port, args.host), cwd=REPO_ROOT, env=voila_environment()
+    )
+    try:
+        if wait_until_serving(args.host, args.port, process):
+            print(f"\n  NQP Lab is running: {start_url(args.host, args.port)}", flush=True)
+            print("  Press Ctrl+C to stop.\n", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        return 0
+
+
+def wait_until_serving(
+    host: str, port: int, process: subprocess.Popen, timeout: float = 120
+) -> bool:
+    """Wait until the port accepts connections; False if the process ended first."""
+    deadline = time.monotonic() + timeout
+    probe_host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((probe_host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Widget plumbing shared by every notebook: error messages that a served app can show.
+
+A served Voilà app hides tracebacks, so an exception in a widget callback would leave a dead
+slider and no explanation. :func:`guarded` wraps every callback: the error is logged for the
+developer and shown to the user as one readable sentence, and the rest of the page keeps working.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+from IPython import get_ipython
+from IPython.core.formatters import DisplayFormatter
+
+log = logging.getLogger("helpers.ui")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ERROR_CLASS = "nqp-error"
+
+
+def status_area() -> widgets.HTML:
+    """An empty message area; :func:`guarded` writes errors into it."""
+    area = widgets.HTML(value="")
+    area.add_class("nqp-status")
+    return area
+
+
+def error_html(what: str, exc: BaseException) -> str:
+    """One readable sentence about a failed action, safe to put into an HTML widget."""
+    detail = str(exc).strip() or exc.__class__.__name__
+    return (
+        f'<div class="{ERROR_CLASS}" role="alert" '
+        'style="color:#8a1c1c;background:#fdecea;border-left:4px solid #b42318;'
+        'padding:6px 10px;margin:4px 0">'
+        f"<b>{html.escape(what)}</b> {html.escape(detail)}</div>"
+    )
+
+
+def guarded(status: widgets.HTML, what: str = "Could not update the page:") -> Callable[[F], F]:
+    """Decorate a widget callback so that an exception becomes a visible message.
+
+    Parameters
+    ----------
+    status
+        The HTML widget that shows the message (see :func:`status_area`). A later successful call
+        clears a message left by an earlier failure.
+    what
+        The start of the sentence shown to the user, e.g. ``"Could not redraw the chart:"``.
+    """
+
+    def decorate(callback: F) -> F:
+        @functools.wraps(callback)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = callback(*args, **kwargs)
+            except Exception as exc:
+                log.exception("widget callback %s failed", callback.__qualname__)
+                status.value = error_html(what, exc)
+                return None
+            if ERROR_CLASS in status.value:
+                status.value = ""
+            return result
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def fill_output(output: widgets.Output, obj: Any) -> None:
+    """Put ``obj`` into an Output widget in one assignment.
+
+    ``with output: display(obj)`` while Voilà executes a notebook at page load was seen to hang
+    the page in 2 to 10 of every 10 loads (VOILA_NOTES.md, trap 1); assigning ``outputs`` at once
+    never did.
+    """
+    shell = get_ipython()
+    formatter = shell.display_formatter if shell is not None else DisplayFormatter()
+    data, metadata = formatter.format(obj)
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)

@@ -1,0 +1,27 @@
+"""Small helpers for browser tests (imported by the test modules, not a test module itself)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from tests.conftest import RENDER_TIMEOUT_MS
+
+#: Text Voilà shows when a cell fails at page load; it must never appear in the app.
+VOILA_CELL_ERROR = "There was an error when executing cell"
+
+
+def open_page(page: Page, url: str, *selectors: str) -> None:
+    """Navigate and wait until every selector is visible (the page is interactive)."""
+    page.goto(url, wait_until="domcontentloaded")
+    for selector in selectors:
+        page.wait_for_selector(selector, state="visible", timeout=RENDER_TIMEOUT_MS)
+
+
+def visible_text(page: Page) -> str:
+    return page.inner_text("body")
+
+
+def assert_no_error_text(page: Page) -> None:
+    text = visible_text(page)
+    assert VOILA_CELL_ERROR not in text, text[:2000]
+    assert "Traceback" not in text, text[:2000]

@@ -1,0 +1,73 @@
+"""Errors in a served page: visitors see a readable message, never a traceback."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from tests.browser import VOILA_CELL_ERROR, open_page, visible_text
+from tests.conftest import start_app, stop_process_tree
+
+pytestmark = pytest.mark.browser
+
+FAILING_CALLBACK = """\
+import ipywidgets as widgets
+from helpers import ui
+
+status = ui.status_area()
+button = widgets.Button(description="Break it")
+button.add_class("nqp-break")
+
+@ui.guarded(status, "Could not do that:")
+def on_click(_):
+    raise ValueError("the test asked for an error")
+
+button.on_click(on_click)
+widgets.VBox([button, status])
+"""
+
+FAILING_CELL = "secret_path = '/home/someone/private'\n1 / 0\n"
+
+
+@pytest.fixture(scope="module")
+def error_app(tmp_path_factory, artifacts):
+    root = tmp_path_factory.mktemp("error-notebooks")
+    for name, source in {"callback.ipynb": FAILING_CALLBACK, "cell.ipynb": FAILING_CELL}.items():
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(notebook, root / name)
+    running = start_app(root, artifacts / "voila-error-app.log")
+    try:
+        yield running
+    finally:
+        stop_process_tree(running.process)
+
+
+def test_callback_error_is_shown_as_a_sentence(error_app, page, artifacts):
+    open_page(page, error_app.url("callback.ipynb"), ".nqp-break")
+    assert page.locator(".nqp-error").count() == 0
+    page.click(".nqp-break")
+    message = page.wait_for_selector(".nqp-error", timeout=15_000)
+    page.screenshot(path=artifacts / "callback-error.png", full_page=True)
+    assert message.inner_text().strip() == "Could not do that: the test asked for an error"
+    assert "Traceback" not in visible_text(page)
+
+
+def test_failing_cell_hides_the_traceback(error_app, page):
+    page.goto(error_app.url("cell.ipynb"))
+    page.wait_for_selector(f"text={VOILA_CELL_ERROR}", timeout=60_000)
+    text = visible_text(page)
+    for leak in ("Traceback", "ZeroDivisionError", "secret_path", "/home/someone"):
+        assert leak not in text
+
+
+def test_requests_to_other_hosts_are_caught(page):
+    """The offline guard itself: a request to a public CDN is recorded and never answered."""
+    page.set_content('<img src="https://cdn.jsdelivr.net/npm/x/logo.png">')
+    page.wait_for_timeout(1_000)
+    assert any("cdn.jsdelivr.net" in url for url in page.log.external_requests)
+    assert any("cdn.jsdelivr.net" in url for url in page.log.failed_requests)
+    assert page.log.problems()
+    page.log.console_errors.clear()
+    page.log.failed_requests.clear()
+    page.log.external_requests.clear()

@@ -1,0 +1,84 @@
+"""The start page, served by Voilà and driven in headless Chromium like a visitor would."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from helpers import NOTEBOOK_DIR
+from tests.browser import assert_no_error_text, open_page
+
+pytestmark = pytest.mark.browser
+
+START = "00_start_here.ipynb"
+SLIDER = ".nqp-year-slider"
+HANDLE = f"{SLIDER} .noUi-handle"
+CHART_MARKS = ".nqp-chart-ranking svg .mark-rect path"
+CHART_SVG = ".nqp-chart-ranking svg"
+
+
+def chart_state(page) -> dict:
+    return {
+        "svg": page.inner_html(CHART_SVG),
+        "title": page.text_content(f"{CHART_SVG} .role-title-text"),
+        "readout": page.inner_text(f"{SLIDER} .widget-readout"),
+        "caption": page.inner_text(".nqp-caption"),
+    }
+
+
+def test_slider_changes_the_chart(app, page, artifacts):
+    """Moving the year slider with the keyboard redraws the chart and its caption."""
+    open_page(page, app.url(START), HANDLE, CHART_MARKS)
+    assert_no_error_text(page)
+    before = chart_state(page)
+    page.screenshot(path=artifacts / "start-before.png", full_page=True)
+
+    page.focus(HANDLE)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
+        arg=[CHART_SVG, before["svg"]],
+        timeout=15_000,
+    )
+    after = chart_state(page)
+    page.screenshot(path=artifacts / "start-after.png", full_page=True)
+
+    first, second = int(before["readout"]), int(after["readout"])
+    assert second == first - 1
+    assert after["title"] == f"R&D intensity by province, {second}"
+    assert f"In {second}," in after["caption"] and f"In {first}," in before["caption"]
+    assert after["svg"] != before["svg"]
+    assert_no_error_text(page)
+    page.log.assert_clean()
+
+
+def test_start_page_renders_twenty_times_in_a_row(app, page):
+    """Twenty loads in a row all render (VOILA_NOTES.md trap 1: the page-load hang).
+
+    Each load starts a kernel; leaving the page shuts it down, so kernels do not pile up.
+    """
+    failures = []
+    for attempt in range(20):
+        try:
+            open_page(page, app.url(START), HANDLE, CHART_MARKS)
+            assert_no_error_text(page)
+        except Exception as exc:  # record and go on: the test reports how many failed
+            failures.append(f"load {attempt + 1}: {exc.__class__.__name__}: {exc}"[:300])
+    assert not failures, f"{len(failures)} of 20 loads failed:\n" + "\n".join(failures)
+    page.goto("about:blank")
+    # One preheated kernel per notebook stays in the pool; nothing is left from the 20 visits.
+    pool = len(list(NOTEBOOK_DIR.glob("*.ipynb")))
+    deadline = time.monotonic() + 30
+    while len(app.kernels()) > pool and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(app.kernels()) <= pool
+    page.log.assert_clean()
+
+
+def test_directory_page_lists_only_the_app_and_stays_local(app, page, artifacts):
+    """The landing list shows the app's notebooks and loads nothing from other hosts."""
+    page.goto(app.base_url + "/", wait_until="networkidle")
+    page.wait_for_selector(f"text={START}", timeout=30_000)
+    page.screenshot(path=artifacts / "tree.png", full_page=True)
+    page.log.assert_clean()

@@ -1,0 +1,189 @@
+"""Unit tests for the foundation helpers: callbacks, charts, the start panel, the launcher."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import ipywidgets as widgets
+import pandas as pd
+import pytest
+
+from helpers import REPO_ROOT, charts, panels, serve, ui
+from helpers.data import load_panel
+
+
+@pytest.fixture(scope="module")
+def intensity() -> pd.DataFrame:
+    panel = load_panel()
+    return panel[panel["indicator"] == "rd_intensity"]
+
+
+# --- ui.guarded -------------------------------------------------------------------------------
+
+
+def test_guarded_turns_an_exception_into_a_visible_sentence():
+    status = ui.status_area()
+
+    @ui.guarded(status, "Could not redraw:")
+    def broken(_change):
+        raise ValueError("year 1850 has no data")
+
+    assert broken({"new": 1850}) is None  # the exception does not escape to the widget
+    assert "nqp-error" in status.value
+    assert "Could not redraw:" in status.value and "year 1850 has no data" in status.value
+    assert "Traceback" not in status.value
+
+
+def test_guarded_escapes_html_in_messages():
+    status = ui.status_area()
+
+    @ui.guarded(status)
+    def broken():
+        raise ValueError("<script>alert(1)</script>")
+
+    broken()
+    assert "<script>" not in status.value and "&lt;script&gt;" in status.value
+
+
+def test_guarded_clears_an_old_error_after_success():
+    status = ui.status_area()
+    calls = []
+
+    @ui.guarded(status)
+    def sometimes(fail):
+        if fail:
+            raise RuntimeError("boom")
+        calls.append(fail)
+        return "ok"
+
+    sometimes(True)
+    assert "boom" in status.value
+    assert sometimes(False) == "ok"
+    assert status.value == ""
+    assert calls == [False]
+
+
+def test_fill_output_sets_outputs_in_one_assignment():
+    out = widgets.Output()
+    seen = []
+    out.observe(lambda change: seen.append(change["new"]), names="outputs")
+    ui.fill_output(out, "hello")
+    assert len(seen) == 1
+    assert seen[0][0]["data"]["text/plain"] == "'hello'"
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def test_ranking_chart_is_driven_by_a_year_parameter(intensity):
+    spec = charts.intensity_ranking(intensity, 2023).to_dict()
+    params = spec["params"]
+    assert [p["name"] for p in params] == ["year"] and params[0]["value"] == 2023
+    text = json.dumps(spec)
+    assert '"datum.year === year"' in text or "(datum.year === year)" in text
+    colours = {c for layer in spec["layer"] for c in json.dumps(layer).split('"') if "#" in c}
+    assert charts.OKABE_ITO["vermillion"] in colours
+
+
+def test_ranking_chart_holds_every_year_so_the_browser_can_filter(intensity):
+    spec = charts.intensity_ranking(intensity, 2023).to_dict()
+    rows = [row for rows in spec["datasets"].values() for row in rows]
+    years = {row["year"] for row in rows}
+    assert years == set(intensity["year"].unique())
+
+
+def test_caption_names_source_grade_and_northeast_ranks(intensity):
+    text = charts.ranking_caption(intensity, 2023)
+    for province in ("Liaoning", "Jilin", "Heilongjiang"):
+        assert province in text
+    assert "Trust grade A" in text and "Source:" in text
+    national = intensity.query("region == 'CN' and year == 2023")["value"].iloc[0]
+    assert f"{national:.2f}%" in text
+
+
+def test_caption_of_a_year_without_data_is_an_error(intensity):
+    with pytest.raises(ValueError, match="no R&D intensity data for 1999"):
+        charts.ranking_caption(intensity, 1999)
+
+
+def test_live_chart_works_offline(intensity):
+    widget = charts.live_chart(charts.intensity_ranking(intensity, 2023), css_class="x")
+    assert "cdn" not in widget._esm[:2000].lower() or "jsdelivr" not in widget._esm
+    assert widget.params.year == 2023
+    assert "x" in widget._dom_classes
+
+
+# --- the start panel --------------------------------------------------------------------------
+
+
+def test_year_explorer_moves_chart_and_caption_together():
+    box = panels.year_explorer(load_panel())
+    slider, status, chart, caption = box.children
+    assert slider.value == slider.max
+    slider.value = slider.max - 1
+    assert chart.params.year == slider.max - 1
+    assert f"In {slider.max - 1}," in caption.value
+    assert status.value == ""
+
+
+def test_year_explorer_rejects_a_year_without_data():
+    box = panels.year_explorer(load_panel())
+    slider, status, chart, _ = box.children
+    # A value from the browser is untrusted: simulate one that bypassed the slider's bounds.
+    handler = slider._trait_notifiers["value"]["change"][0]
+    handler({"new": 1900, "old": slider.value, "name": "value", "owner": slider})
+    assert "no provincial data for 1900" in status.value
+    assert chart.params.year == slider.value
+
+
+def test_complete_years_requires_every_region():
+    rows = pd.DataFrame({"year": [2020, 2020, 2021], "region": ["CN", "CN-LN", "CN"]})
+    assert panels.complete_years(rows, regions=2) == [2020]
+
+
+# --- the launcher -----------------------------------------------------------------------------
+
+
+def test_voila_command_serves_the_notebooks_on_loopback_only():
+    command = serve.voila_command(9999)
+    assert str(REPO_ROOT / "notebooks") in command
+    assert "--Voila.ip=127.0.0.1" in command and "--port=9999" in command
+    assert "--Voila.port_retries=0" in command
+
+
+def test_voila_environment_puts_our_template_first():
+    env = serve.voila_environment({"JUPYTER_PATH": "/elsewhere"})
+    first, second = env["JUPYTER_PATH"].split(":")[:2]
+    assert first == str(REPO_ROOT / "share" / "jupyter") and second == "/elsewhere"
+    assert (REPO_ROOT / "share/jupyter/voila/templates/nqp/index.html.j2").exists()
+
+
+def test_committed_voila_config_hides_sources_and_tracebacks():
+    config = json.loads((REPO_ROOT / "voila.json").read_text())
+    voila = config["VoilaConfiguration"]
+    assert voila["strip_sources"] is True and voila["show_tracebacks"] is False
+    assert voila["template"] == "nqp" and voila["preheat_kernel"] is True
+    assert not voila.get("progressive_rendering")  # incompatible with the kernel pool
+    assert config["VoilaExecutor"]["timeout"] > 0
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def test_template_never_links_a_cdn():
+    for path in (REPO_ROOT / "share/jupyter/voila/templates/nqp").iterdir():
+        text = path.read_text()
+        assert "https://" not in text and "http://" not in text, path
+
+
+def test_serve_refuses_a_busy_port(capsys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        busy = sock.getsockname()[1]
+        assert serve.main(["--port", str(busy)]) == 2
+    assert f"Port {busy}" in capsys.readouterr().err
+
+
+def test_start_url_points_at_the_start_page():
+    assert serve.start_url("127.0.0.1", 8866).endswith(":8866/voila/render/00_start_here.ipynb")
+    assert serve.start_url("0.0.0.0", 80).startswith("http://127.0.0.1:80/")
