@@ -88,6 +88,12 @@ SOURCES = {
         "path": "raw/claims/README.md",
         "date": "2008/2025",
     },
+    "iso3166": {
+        "title": "ISO 3166-2:CN subdivision codes (provinces); NQP Lab codes for aggregates and "
+        "leagues (README.md, Region codes)",
+        "path": "https://www.iso.org/obp/ui/#iso:code:3166:CN",
+        "date": "2017",
+    },
     "report": {
         "title": "How to accelerate the development of new quality productivity in Northeast "
         "China, research report, GMW.cn",
@@ -219,7 +225,7 @@ def datapackage(raw_dir: Path, processed_dir: Path) -> dict:
         ("panel", PANEL_SPEC, [s["communique"], s["yearbook"], s["techme"]]),
         ("claims", CLAIMS_SPEC, [s["report"], s["communique"], s["claims_web"]]),
         ("superseded", SUPERSEDED_SPEC, [s["communique"], s["yearbook"], s["techme"]]),
-        ("regions", REGIONS_SPEC, []),
+        ("regions", REGIONS_SPEC, [s["iso3166"]]),
     ]
     for stem, spec, sources in processed:
         resources.append(

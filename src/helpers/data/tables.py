@@ -127,31 +127,6 @@ def _read_text(path: Path) -> str:
 def _read_records(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
     """Parse the CSV into a frame of strings (empty cells as missing) and each row's line."""
     text = _read_text(path)
-    fast = _read_fast(text, spec)
-    if fast is not None:
-        return fast
-    return _read_exact(path, text, spec)
-
-
-def _read_fast(text: str, spec: TableSpec) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """pandas' C parser, for well-formed files with one record per line; ``None`` otherwise.
-
-    Anything unusual (a ragged row, a quoted line break, a blank line, a header problem) falls
-    back to :func:`_read_exact`, which reports the exact line.
-    """
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        return None
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if list(frame.columns) != spec.columns or len(frame) != lines - 1 or frame.isna().any().any():
-        return None
-    frame = frame.mask(frame == "")
-    return frame, np.arange(len(frame)) + 2
-
-
-def _read_exact(path: Path, text: str, spec: TableSpec) -> tuple[pd.DataFrame, np.ndarray]:
-    """The csv module, record by record, so every problem gets its true line number."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -267,8 +242,10 @@ def _problem(spec: TableSpec, key: str, column: str | None, case: object, row: p
         return f"column {column!r} is empty"
     if kind == "enum":
         f = spec.field(name)
-        label = f.enum_label or f"{name} is not one of the allowed values:"
-        return f"{label} {_fmt(case)!r}"
+        if f.enum_label:
+            return f"{f.enum_label} {_fmt(case)!r}"
+        allowed = ", ".join(map(str, f.enum[:8])) + (", …" if len(f.enum) > 8 else "")
+        return f"{name} {_fmt(case)!r} is not one of: {allowed}"
     if kind == "pattern":
         f = spec.field(name)
         label = f.pattern_label or f"does not match the pattern {f.pattern!r}"
