@@ -476,3 +476,20 @@ def test_claims_loader_validates(processed_copy):
         DataValidationError, match="row 3: verdict 'true-ish' is not one of: confirmed"
     ):
         load_claims(processed_copy)
+
+
+# ---------------------------------------------------------------------------------------------
+# The codebook
+
+
+def test_codebook_lists_every_indicator_and_the_row_counts():
+    """data/README.md names every panel indicator and states the current row counts."""
+    codebook = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    panel = load_panel()
+    published = set(panel.loc[~panel["derived"], "indicator"])
+    for indicator in sorted(published):
+        assert f"| `{indicator}` |" in codebook, indicator
+    for indicator in sorted(set(panel["indicator"]) - published):  # derived only
+        assert f"`{indicator}`" in codebook, indicator
+    for name, loader in (("panel", load_panel), ("superseded", load_superseded)):
+        assert f"| `processed/{name}.csv` | {len(loader()):,} |" in codebook, name
