@@ -334,52 +334,57 @@ def rd_intensity_simple_mean(panel: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows)
 
 
+def _gdp_denominator(gdp_rows: pd.DataFrame, implied_rows: pd.DataFrame, year) -> pd.DataFrame:
+    """The GDP row to divide by: official GDP graded A/B if present, else the implied GDP.
+
+    Returns an empty frame when neither exists for ``year``.
+    """
+    if year in gdp_rows.index:
+        official = gdp_rows.loc[[year]]
+        official = official[official["grade"].isin(GDP_OFFICIAL_GRADES) & ~official["derived"]]
+        if len(official):
+            return official
+    return implied_rows.loc[[year]] if year in implied_rows.index else implied_rows.iloc[0:0]
+
+
 def rd_intensity_gdp_weighted(panel: pd.DataFrame) -> pd.DataFrame:
     """NE3 ``rd_intensity_gdp_weighted``: total R&D ÷ total GDP × 100, in percent.
 
     The region's R&D intensity proper. For each province the denominator is its official GDP
     where the panel has a ``gdp`` row graded A or B (:data:`GDP_OFFICIAL_GRADES`), and otherwise
-    the GDP implied by the communiqué (``gdp_implied``, derived). Both are first-release GDP of
-    the same vintage as the published intensities. The result always lies between the lowest and
-    highest of the three provincial intensities.
+    the GDP implied by the communiqué (``gdp_implied``, derived), which is exactly the preliminary
+    GDP each provincial intensity was computed on. With implied GDP throughout, the result is a
+    GDP-weighted mean of the three intensities and lies between the lowest and the highest.
+    2023: 1.87% against a simple mean of 1.74%.
     """
     rows = []
     rd = [_pick(panel, code, "rd_expenditure") for code in NE3_MEMBERS]
     gdp = [_pick(panel, code, "gdp") for code in NE3_MEMBERS]
     implied = [_pick(panel, code, "gdp_implied") for code in NE3_MEMBERS]
     for year in sorted(set.intersection(*(set(s.index) for s in rd))):
-        inputs, denominators = [], []
-        for rd_rows, gdp_rows, implied_rows in zip(rd, gdp, implied, strict=True):
-            official = gdp_rows.loc[[year]] if year in gdp_rows.index else gdp_rows.iloc[0:0]
-            official = official[official["grade"].isin(GDP_OFFICIAL_GRADES) & ~official["derived"]]
-            denominator = (
-                official
-                if len(official)
-                else implied_rows.loc[[year]]
-                if (year in implied_rows.index)
-                else None
+        denominators = [
+            _gdp_denominator(gdp_rows, implied_rows, year)
+            for gdp_rows, implied_rows in zip(gdp, implied, strict=True)
+        ]
+        if any(d.empty for d in denominators):
+            continue  # a gap stays a gap
+        total_rd = sum(r.loc[year, "value"] for r in rd)
+        total_gdp = sum(d["value"].iloc[0] for d in denominators)
+        inputs = pd.concat(
+            [piece for r, d in zip(rd, denominators, strict=True) for piece in (r.loc[[year]], d)]
+        )
+        rows.append(
+            derived_row(
+                "NE3",
+                year,
+                "rd_intensity_gdp_weighted",
+                total_rd / total_gdp * 100,
+                "percent",
+                inputs,
+                "total R&D of CN-LN, CN-JL, CN-HL ÷ their total GDP × 100 "
+                "(official GDP graded A/B where available, else GDP implied by the communiqué)",
             )
-            if denominator is None:
-                break
-            inputs += [rd_rows.loc[[year]], denominator]
-            denominators.append(denominator)
-        else:
-            used = pd.concat(inputs)
-            total_rd = sum(r.loc[year, "value"] for r in rd)
-            total_gdp = sum(d["value"].iloc[0] for d in denominators)
-            rows.append(
-                derived_row(
-                    "NE3",
-                    year,
-                    "rd_intensity_gdp_weighted",
-                    total_rd / total_gdp * 100,
-                    "percent",
-                    used,
-                    "total R&D of CN-LN, CN-JL, CN-HL ÷ their total GDP × 100 "
-                    "(official GDP graded A/B where available, else GDP implied by the "
-                    "communiqué)",
-                )
-            )
+        )
     return _frame(rows)
 
 

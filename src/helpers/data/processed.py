@@ -198,9 +198,19 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
+#: Optional text columns are given as "" rather than NA, so string methods work on every row.
+_EMPTY_AS_TEXT: dict[str, tuple[str, ...]] = {
+    "panel.csv": ("source_url",),
+    "superseded.csv": ("source_url",),
+}
+
+
 @functools.lru_cache(maxsize=16)
 def _cached_table(path: str, _size: int, _mtime: int, name: str) -> pd.DataFrame:
-    return read_table(Path(path), PROCESSED_TABLES[name])
+    frame = read_table(Path(path), PROCESSED_TABLES[name])
+    for column in _EMPTY_AS_TEXT.get(name, ()):
+        frame[column] = frame[column].fillna("")
+    return frame
 
 
 def _load(name: str, data_dir: str | Path | None) -> pd.DataFrame:
@@ -222,7 +232,7 @@ def load_panel(data_dir: str | Path | None = None) -> pd.DataFrame:
         Columns ``region, region_en, region_zh, year, indicator, value, unit, source,
         source_url, grade, derived``; one row per (region, year, indicator). ``year`` is a
         nullable ``Int64`` because land areas have no year; ``value`` is float; ``derived`` is
-        bool; ``source_url`` is empty (NA) where no address was recorded. A fresh copy on every
+        bool; ``source_url`` is ``""`` where no address was recorded. A fresh copy on every
         call.
 
     Raises
