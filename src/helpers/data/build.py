@@ -22,7 +22,6 @@ in ``superseded.csv`` with the reason.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -394,8 +393,3 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) 
     _write(path, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     written.append(path)
     return written
-
-
-def file_hash(path: Path) -> str:
-    """``sha256:<hex>`` of a file, as Frictionless writes hashes."""
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
