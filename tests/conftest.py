@@ -89,7 +89,14 @@ class App:
             children = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             return []
-        return [c for c in children if "ipykernel" in " ".join(c.cmdline())]
+        kernels = []
+        for child in children:
+            with contextlib.suppress(psutil.Error):  # gone, or a zombie not yet reaped
+                if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                    child.cmdline()
+                ):
+                    kernels.append(child)
+        return kernels
 
 
 def start_app(root: Path, log_path: Path) -> App:

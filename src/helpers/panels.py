@@ -20,7 +20,7 @@ def year_explorer(panel: pd.DataFrame) -> widgets.VBox:
     Moving the slider only sets the chart's ``year`` parameter; the data stays in the browser.
     The value arriving from the browser is checked against the years that have data.
     """
-    rows = panel[panel["indicator"] == "rd_intensity"]
+    rows = panel[(panel["indicator"] == "rd_intensity") & ~panel["derived"]]
     years = complete_years(rows)
     latest = years[-1]
     chart = charts.live_chart(charts.intensity_ranking(rows, latest), css_class="nqp-chart-ranking")
