@@ -1,7 +1,7 @@
 """Shared fixtures: a served Voilà app and a headless Chromium driven by Playwright.
 
 The app is started exactly as ``python -m helpers.serve`` starts it (same command line, same
-``voila.json``, same template), on a free loopback port. Voilà and every kernel it started are
+``voila.py``, same template), on a free loopback port. Voilà and every kernel it started are
 stopped after the tests, also when a test fails.
 """
 

@@ -82,3 +82,26 @@ def test_directory_page_lists_only_the_app_and_stays_local(app, page, artifacts)
     page.wait_for_selector(f"text={START}", timeout=30_000)
     page.screenshot(path=artifacts / "tree.png", full_page=True)
     page.log.assert_clean()
+
+
+def test_chinese_page_shows_chinese_narrative_and_chart(app, page, artifacts):
+    """``?lang=zh`` turns the narrative, the widgets and the chart into Chinese."""
+    open_page(page, app.url(START) + "?lang=zh", HANDLE, CHART_MARKS)
+    page.screenshot(path=artifacts / "start-zh.png", full_page=True)
+    body = page.inner_text("body")
+    assert "东北地区新质生产力" in body and "年份" in body
+    assert page.text_content(f"{CHART_SVG} .role-title-text").startswith("各省研发经费投入强度")
+    assert "辽宁" in page.text_content(CHART_SVG)
+    assert "在 31 个省份中" in page.inner_text(".nqp-caption")
+    # the switch back to English keeps the page
+    page.click(".nqp-lang-en")
+    page.wait_for_selector("text=New Quality Productive Forces", timeout=90_000)
+    page.log.assert_clean()
+
+
+def test_unknown_language_in_the_address_shows_a_notice(app, page):
+    open_page(page, app.url(START) + "?lang=klingon", HANDLE)
+    notice = page.inner_text(".nqp-notice")
+    assert "klingon" in notice
+    assert "New Quality Productive Forces" in page.inner_text("body")
+    page.log.assert_clean()

@@ -6,10 +6,11 @@ import json
 import socket
 
 import ipywidgets as widgets
+import nbformat
 import pandas as pd
 import pytest
 
-from helpers import REPO_ROOT, charts, panels, serve, ui
+from helpers import NOTEBOOK_DIR, REPO_ROOT, charts, panels, serve, ui
 from helpers.data import load_panel
 
 
@@ -103,7 +104,7 @@ def test_caption_names_source_grade_and_northeast_ranks(intensity):
 
 
 def test_caption_of_a_year_without_data_is_an_error(intensity):
-    with pytest.raises(ValueError, match="no R&D intensity data for 1999"):
+    with pytest.raises(ValueError, match="no provincial data for 1999"):
         charts.ranking_caption(intensity, 1999)
 
 
@@ -150,6 +151,7 @@ def test_voila_command_serves_the_notebooks_on_loopback_only():
     assert str(REPO_ROOT / "notebooks") in command
     assert "--Voila.ip=127.0.0.1" in command and "--port=9999" in command
     assert "--Voila.port_retries=0" in command
+    assert f"--Voila.config_file_paths={serve.CONFIG_DIR}" in command
 
 
 def test_voila_environment_puts_our_template_first():
@@ -159,14 +161,37 @@ def test_voila_environment_puts_our_template_first():
     assert (REPO_ROOT / "share/jupyter/voila/templates/nqp/index.html.j2").exists()
 
 
+def load_voila_config():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("voila.py", path=str(serve.CONFIG_DIR)).load_config()
+
+
 def test_committed_voila_config_hides_sources_and_tracebacks():
-    config = json.loads((REPO_ROOT / "voila.json").read_text())
-    voila = config["VoilaConfiguration"]
-    assert voila["strip_sources"] is True and voila["show_tracebacks"] is False
-    assert voila["template"] == "nqp" and voila["preheat_kernel"] is True
-    assert not voila.get("progressive_rendering")  # incompatible with the kernel pool
-    assert config["VoilaExecutor"]["timeout"] > 0
-    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    config = load_voila_config()
+    voila = config.VoilaConfiguration
+    assert voila.strip_sources is True and voila.show_tracebacks is False
+    assert voila.template == "nqp" and voila.preheat_kernel is True
+    assert voila.progressive_rendering is False  # incompatible with the kernel pool
+    assert config.MappingKernelManager.cull_idle_timeout > 0
+    assert config.VoilaExecutor.timeout_func is serve.cell_timeout
+
+
+def test_cells_have_a_time_limit_except_the_one_waiting_for_a_visitor():
+    waiting = nbformat.v4.new_code_cell(
+        "page = open_page('x')", metadata={"tags": [serve.WAIT_TAG]}
+    )
+    assert serve.cell_timeout(waiting) is None
+    assert serve.cell_timeout(nbformat.v4.new_code_cell("1 + 1")) == serve.CELL_TIMEOUT
+
+
+def test_every_page_waits_for_its_visitor_in_a_tagged_cell():
+    """The cell calling open_page must carry the tag, or a preheated kernel times out."""
+    for path in NOTEBOOK_DIR.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        calls = [c for c in notebook.cells if c.cell_type == "code" and "open_page(" in c.source]
+        assert len(calls) == 1, path.name
+        assert serve.WAIT_TAG in calls[0].metadata.get("tags", []), path.name
 
 
 def test_template_never_links_a_cdn():

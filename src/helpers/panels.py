@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from helpers import charts, ui
+from helpers import charts, text, ui
 
 
 def complete_years(rows: pd.DataFrame, regions: int = 32) -> list[int]:
@@ -14,37 +14,40 @@ def complete_years(rows: pd.DataFrame, regions: int = 32) -> list[int]:
     return sorted(int(y) for y in counts[counts >= regions].index)
 
 
-def year_explorer(panel: pd.DataFrame) -> widgets.VBox:
+def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     """A year slider driving the R&D intensity ranking (the start page's example).
 
     Moving the slider only sets the chart's ``year`` parameter; the data stays in the browser.
     The value arriving from the browser is checked against the years that have data.
     """
+    lang = lang or text.get_language()
     rows = panel[(panel["indicator"] == "rd_intensity") & ~panel["derived"]]
     years = complete_years(rows)
     latest = years[-1]
-    chart = charts.live_chart(charts.intensity_ranking(rows, latest), css_class="nqp-chart-ranking")
+    chart = charts.live_chart(
+        charts.intensity_ranking(rows, latest, lang), css_class="nqp-chart-ranking"
+    )
     slider = widgets.IntSlider(
         value=latest,
         min=years[0],
         max=latest,
         step=1,
-        description="Year",
+        description=text.t("widget.year", lang),
         continuous_update=True,
         layout=widgets.Layout(width="420px"),
     )
     slider.add_class("nqp-year-slider")
-    caption = widgets.HTML(charts.ranking_caption(rows, latest))
+    caption = widgets.HTML(charts.ranking_caption(rows, latest, lang))
     caption.add_class("nqp-caption")
     status = ui.status_area()
 
-    @ui.guarded(status, "Could not redraw the chart:")
+    @ui.guarded(status, text.t("error.redraw", lang))
     def show_year(change: dict) -> None:
         year = int(change["new"])
         if year not in years:
-            raise ValueError(f"there are no provincial data for {year}")
+            raise ValueError(text.t("error.no_year_data", lang, year=year))
         chart.params.year = year
-        caption.value = charts.ranking_caption(rows, year)
+        caption.value = charts.ranking_caption(rows, year, lang)
 
     slider.observe(show_year, names="value")
     return widgets.VBox([slider, status, chart, caption])

@@ -1,9 +1,9 @@
 """Start the NQP Lab Voilà app: ``python -m helpers.serve [--port N] [--host ADDR]``.
 
 Voilà runs in standalone directory mode on the ``notebooks/`` folder, so every notebook there is a
-page and nothing else is. Its settings live in the committed ``voila.json`` at the top of the
-repository (Voilà reads ``voila.json`` from its working directory); the page template ``nqp``
-lives in ``share/jupyter/voila/templates/`` and is found through ``JUPYTER_PATH``.
+page and nothing else is. Its settings live in the committed ``config/voila.py``, which Voilà is
+told to read; the page template ``nqp`` lives in ``share/jupyter/voila/templates/`` and is found
+through ``JUPYTER_PATH``.
 Tests start the app with the same :func:`voila_command` and :func:`voila_environment`, so what is
 tested is what users run.
 """
@@ -24,6 +24,19 @@ DEFAULT_PORT = 8866
 DEFAULT_HOST = "127.0.0.1"
 START_PAGE = "00_start_here.ipynb"
 TEMPLATE_ROOT = REPO_ROOT / "share" / "jupyter"
+CONFIG_DIR = REPO_ROOT / "config"
+
+
+#: Seconds a cell may run while Voilà renders a page.
+CELL_TIMEOUT = 60
+#: Tag of the cell that waits for the visitor in a preheated kernel (``page.open_page``).
+WAIT_TAG = "wait-for-visitor"
+
+
+def cell_timeout(cell) -> int | None:
+    """Voilà's per-cell execution limit: none for the cell that waits for a visitor."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return None if WAIT_TAG in tags else CELL_TIMEOUT
 
 
 def start_url(host: str, port: int, page: str = START_PAGE) -> str:
@@ -42,6 +55,7 @@ def voila_command(port: int, host: str = DEFAULT_HOST, root: Path = NOTEBOOK_DIR
         f"--port={port}",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",  # never move silently to another port
+        f"--Voila.config_file_paths={CONFIG_DIR}",
         "--no-browser",
     ]
 

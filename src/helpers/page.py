@@ -1,0 +1,157 @@
+"""What every notebook page shares: the visitor's request, language, header, narrative, footer.
+
+A notebook starts with ``page = open_page("foundations")``. In the served app that call waits
+until a visitor arrives (Voilà runs the notebook ahead of time in a preheated kernel, up to this
+point; everything before it — imports, data — is already done when someone opens the page), then
+reads the page address: ``?lang=zh`` switches to Chinese, and later issues add scenario state.
+Unknown or malformed values never break a page: they fall back to defaults and the page says so.
+
+Narrative comes from the string table (:mod:`helpers.text`), so the same notebook reads in
+English or Chinese.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from helpers import __version__, text
+
+#: The app's pages, in reading order: (notebook file, key of its short title).
+PAGES: tuple[tuple[str, str], ...] = (("00_start_here.ipynb", "nav.start"),)
+#: Longest query string read at all; anything longer is ignored with a notice.
+MAX_QUERY_LENGTH = 4096
+
+
+@dataclass
+class Page:
+    """One page view: its name, language and address parameters, and notices for the visitor."""
+
+    name: str
+    lang: str
+    query: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def t(self, key: str, **values: object) -> str:
+        return text.t(key, self.lang, **values)
+
+    def md(self, key: str, **values: object) -> Markdown:
+        """A paragraph (or more) of narrative, as Markdown."""
+        return Markdown(self.t(key, **values))
+
+    def link(self, notebook: str, **params: str) -> str:
+        """Address of another page, keeping the language."""
+        query = {"lang": self.lang, **params}
+        return f"{notebook}?{urlencode(query)}"
+
+    def header(self) -> widgets.HTML:
+        """Navigation between pages, the language switch, and any notices about the address.
+
+        An HTML *widget*, not an HTML output: JupyterLab's output renderer opens every link of
+        an output in a new tab, and a language switch must reload this tab.
+        """
+        nav = " · ".join(
+            f'<a href="{html.escape(self.link(nb))}">{html.escape(self.t(key))}</a>'
+            for nb, key in PAGES
+        )
+        switch = " | ".join(
+            f"<b>{html.escape(name)}</b>"
+            if code == self.lang
+            else f'<a class="nqp-lang-{code}" hreflang="{code}" '
+            f'href="{html.escape(self.switch_language_link(code))}">{html.escape(name)}</a>'
+            for code, name in text.LANGUAGE_NAMES.items()
+        )
+        notices = "".join(
+            f'<div class="nqp-notice" role="status" style="background:#fff8e1;'
+            f'border-left:4px solid #e69f00;padding:6px 10px;margin:6px 0">{html.escape(n)}</div>'
+            for n in self.notices
+        )
+        header = widgets.HTML(
+            '<nav class="nqp-header" style="display:flex;justify-content:space-between;'
+            'gap:1em;flex-wrap:wrap;border-bottom:1px solid #ddd;padding-bottom:4px">'
+            f'<span class="nqp-nav">{nav}</span>'
+            f'<span class="nqp-lang-switch" aria-label="{html.escape(self.t("nav.language"))}">'
+            f"{switch}</span></nav>{notices}"
+        )
+        header.add_class("nqp-page-header")
+        return header
+
+    def footer(self, vintage: str) -> HTML:
+        """Version of the app and vintage of the data, on every page."""
+        return HTML(
+            '<footer class="nqp-footer" style="margin-top:2em;border-top:1px solid #ddd;'
+            'padding-top:4px;font-size:85%;color:#555">'
+            + html.escape(self.t("footer.text", version=__version__, vintage=vintage))
+            + "</footer>"
+        )
+
+    def switch_language_link(self, lang: str) -> str:
+        """This page in another language, every other address parameter kept."""
+        return f"{self.name}.ipynb?{urlencode({**self.query, 'lang': lang})}"
+
+
+def data_vintage(panel: pd.DataFrame, lang: str | None = None) -> str:
+    """Years the statistics cover and the publication date of the newest headline table.
+
+    The headline series is R&D intensity from the NBS/MOST/MOF communiqués; its newest
+    grade-A table names its release date in the source title.
+    """
+    published = panel[~panel["derived"] & panel["year"].notna()]
+    headline = published[(published["indicator"] == "rd_intensity") & (published["grade"] == "A")]
+    last = int(headline["year"].max())
+    dates = headline.loc[headline["year"] == last, "source"].str.extract(r"(\d{4}-\d{2}-\d{2})")[0]
+    return text.t(
+        "footer.vintage",
+        lang,
+        first=int(published["year"].min()),
+        last=last,
+        published=dates.dropna().max() if dates.notna().any() else "?",
+    )
+
+
+def read_query(raw: str) -> tuple[dict[str, str], list[str]]:
+    """Parse a page address's query string leniently: first value of each key, plus problems."""
+    problems: list[str] = []
+    if len(raw) > MAX_QUERY_LENGTH:
+        return {}, [f"address too long ({len(raw)} characters)"]
+    try:
+        parsed = parse_qs(raw, keep_blank_values=True, strict_parsing=False, max_num_fields=64)
+    except ValueError as exc:  # too many fields
+        return {}, [str(exc)]
+    return {key: values[0] for key, values in parsed.items()}, problems
+
+
+def request_query() -> str:
+    """The visitor's query string: waits for the visitor in a preheated Voilà kernel."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    return os.environ.get("QUERY_STRING", "")
+
+
+def open_page(name: str, raw_query: str | None = None) -> Page:
+    """Start a page view: read the address, set the language, collect notices.
+
+    Parameters
+    ----------
+    name
+        The notebook's name without ``.ipynb``.
+    raw_query
+        The query string; by default the visitor's (``QUERY_STRING`` in Voilà, empty in
+        JupyterLab, where ``NQP_LANG`` or :func:`helpers.text.set_language` choose the language).
+    """
+    query, problems = read_query(request_query() if raw_query is None else raw_query)
+    requested = query.get("lang")
+    code = text.normalise_language(requested)
+    page = Page(name=name, lang=text.set_language(code or text.get_language()), query=query)
+    if requested is not None and code is None:
+        page.notices.append(page.t("notice.unknown_language", value=requested[:20]))
+    page.notices.extend(page.t("notice.bad_address", problem=problem) for problem in problems)
+    return page

@@ -1,0 +1,107 @@
+"""Every user-visible string, in English and 简体中文, from one message catalogue per language.
+
+The catalogues are gettext PO files in ``helpers/locales/<lang>/LC_MESSAGES/nqp.po``, read with
+Babel (no compile step). PO is what translation tools (Poedit, Weblate, Crowdin) edit, so adding
+a language means adding one PO file; no notebook changes. Message ids are stable keys such as
+``start.title``; English is a catalogue like any other. Values are filled with ``str.format``
+placeholders (``{year}``); a test checks that every key exists in every language with the same
+placeholders.
+
+Numbers are formatted with Babel's locale data (:func:`number`, :func:`percent`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import string
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+log = logging.getLogger("helpers.text")
+
+LOCALE_DIR = Path(__file__).parent / "locales"
+DOMAIN = "nqp"
+#: Language code in URLs (``?lang=zh``) -> Babel locale of the catalogue and of number formats.
+LANGUAGES: dict[str, str] = {"en": "en", "zh": "zh_Hans_CN"}
+LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+
+_current = os.environ.get("NQP_LANG", DEFAULT_LANGUAGE)
+
+
+class TranslationError(KeyError):
+    """A key is missing from a catalogue (the catalogue tests fail before this can ship)."""
+
+
+def catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / LANGUAGES[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All messages of one language: key -> text (empty translations left out)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    with catalogue_path(lang).open("rb") as handle:
+        po = read_po(handle, locale=LANGUAGES[lang], domain=DOMAIN)
+    return {m.id: m.string for m in po if m.id and isinstance(m.string, str) and m.string}
+
+
+def normalise_language(value: str | None) -> str | None:
+    """``'zh'``, ``'zh-CN'``, ``'zh_Hans'`` -> ``'zh'``; unknown or empty -> None."""
+    if not value:
+        return None
+    head = value.strip().lower().replace("_", "-").split("-")[0]
+    return head if head in LANGUAGES else None
+
+
+def set_language(lang: str) -> str:
+    """Make ``lang`` the language of this kernel's page (one kernel serves one page view)."""
+    global _current
+    code = normalise_language(lang)
+    if code is None:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = code
+    return code
+
+
+def get_language() -> str:
+    return _current
+
+
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The text of ``key`` in ``lang`` (default: the page's language), placeholders filled.
+
+    A key missing in a translation falls back to English (and is logged), so a page never
+    breaks; the catalogue tests make sure that does not ship.
+    """
+    lang = lang or _current
+    messages = catalogue(lang)
+    if key not in messages:
+        log.warning("missing %s translation for %r", lang, key)
+        messages = catalogue(DEFAULT_LANGUAGE)
+        if key not in messages:
+            raise TranslationError(key)
+    text = messages[key]
+    return text.format(**values) if values else text
+
+
+def placeholders(message: str) -> set[str]:
+    """Names of the ``{placeholders}`` in a message."""
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def number(value: float, decimals: int = 1, lang: str | None = None) -> str:
+    """A number with the language's grouping and decimal signs, fixed decimals."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=Locale.parse(LANGUAGES[lang or _current]))
+
+
+def percent(value: float, decimals: int = 1, lang: str | None = None) -> str:
+    """A value already in percent, e.g. ``2.24`` -> ``'2.24%'``."""
+    return number(value, decimals, lang) + "%"

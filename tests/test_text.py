@@ -1,0 +1,122 @@
+"""The string table: every key in every language, same placeholders; language from the address."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import NOTEBOOK_DIR, REPO_ROOT, text
+from helpers.page import open_page, read_query
+
+LANGS = list(text.LANGUAGES)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Calls whose first argument is a string-table key, in helpers and notebooks.
+KEY_USE = re.compile(
+    r"""(?:\bt|\.md|\.t|text\.t|page\.md)\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']"""
+)
+
+
+def used_keys() -> dict[str, set[str]]:
+    files = [*(REPO_ROOT / "src" / "helpers").rglob("*.py"), *NOTEBOOK_DIR.glob("*.ipynb")]
+    uses: dict[str, set[str]] = {}
+    for path in files:
+        for key in KEY_USE.findall(path.read_text(encoding="utf-8")):
+            uses.setdefault(key, set()).add(path.name)
+    return uses
+
+
+def test_every_language_has_every_key():
+    keys = {lang: set(text.catalogue(lang)) for lang in LANGS}
+    english = keys["en"]
+    for lang in LANGS:
+        assert keys[lang] == english, (
+            f"{lang}: missing {sorted(english - keys[lang])}, extra {sorted(keys[lang] - english)}"
+        )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_placeholders_match_english(lang):
+    english = text.catalogue("en")
+    for key, message in text.catalogue(lang).items():
+        assert text.placeholders(message) == text.placeholders(english[key]), key
+
+
+def test_chinese_messages_are_chinese():
+    """A Chinese entry that is still English is a missing translation in disguise."""
+    untranslated = [
+        key
+        for key, message in text.catalogue("zh").items()
+        if not CJK.search(message) and message == text.catalogue("en")[key] and len(message) > 3
+    ]
+    assert not untranslated, untranslated
+
+
+def test_every_key_used_in_code_exists():
+    english = text.catalogue("en")
+    missing = {key: files for key, files in used_keys().items() if key not in english}
+    assert not missing, missing
+
+
+def test_t_fills_placeholders_and_falls_back_to_english(caplog):
+    assert text.t("error.no_year_data", "zh", year=1999) == "1999 年没有分省数据"
+    with pytest.raises(text.TranslationError):
+        text.t("no.such.key", "en")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("zh", "zh"), ("zh-CN", "zh"), ("ZH_hans", "zh"), ("en", "en"), ("fr", None), ("", None)],
+)
+def test_language_codes_are_read_leniently(value, expected):
+    assert text.normalise_language(value) == expected
+
+
+def test_numbers_follow_the_language():
+    assert text.number(1115.9, 1, "en") == "1,115.9"
+    assert text.percent(2.2449, 2, "zh") == "2.24%"
+
+
+# --- the page address -------------------------------------------------------------------------
+
+
+def test_lang_in_the_address_switches_the_page():
+    page = open_page("00_start_here", "lang=zh")
+    assert page.lang == "zh" and not page.notices
+    assert CJK.search(page.t("start.title"))
+    text.set_language("en")
+
+
+def test_unknown_language_falls_back_with_a_notice():
+    page = open_page("00_start_here", "lang=xx%3Cscript%3E")
+    assert page.lang == "en"
+    assert len(page.notices) == 1 and "xx<script>" in page.notices[0]
+    assert "<script>" not in page.header().value  # notices are escaped
+
+
+@pytest.mark.parametrize(
+    "raw", ["%", "a=1&&&b", "lang", "=zh", "lang=zh&lang=en", "x" * 5000, "&".join(["a=1"] * 100)]
+)
+def test_malformed_addresses_never_break_a_page(raw):
+    page = open_page("00_start_here", raw)
+    assert page.lang in text.LANGUAGES
+    page.header()
+    text.set_language("en")
+
+
+def test_query_is_read_first_value_only():
+    assert read_query("lang=zh&lang=en")[0] == {"lang": "zh"}
+
+
+def test_language_switch_keeps_other_parameters():
+    page = open_page("00_start_here", "lang=en&rd=3")
+    assert page.switch_language_link("zh") == "00_start_here.ipynb?lang=zh&rd=3"
+    assert 'hreflang="zh"' in page.header().value
+
+
+def test_narrative_summarises_the_report_without_copying_it():
+    from tests.report_runs import copies_the_report, report_runs
+
+    assert len(report_runs()) > 1000
+    copied = [key for key, message in text.catalogue("en").items() if copies_the_report(message)]
+    assert not copied, copied
