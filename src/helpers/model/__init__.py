@@ -1,5 +1,12 @@
 """The NQP Lab scenario model (issue 4)."""
 
+from .calibration import (
+    MODEL_REGIONS,
+    OUTPUT_REGIONS,
+    Baseline,
+    CalibrationError,
+    calibrate,
+)
 from .parameters import (
     NE_PROVINCES,
     ParameterFileError,
@@ -10,10 +17,15 @@ from .parameters import (
 )
 
 __all__ = [
+    "MODEL_REGIONS",
     "NE_PROVINCES",
+    "OUTPUT_REGIONS",
+    "Baseline",
+    "CalibrationError",
     "ParameterFileError",
     "ParameterSet",
     "ParameterSpec",
     "ScenarioError",
+    "calibrate",
     "load_parameters",
 ]
