@@ -1,0 +1,147 @@
+"""Uncertainty: Monte Carlo draws of the assumptions and the summary statistics of the results.
+
+Each drawn assumption (``monte_carlo`` in ``parameters.yaml``) follows a triangular distribution
+(low, mode, high), on a log scale where ``scale: log``. The mode is the value the scenario sets
+(the default unless the user moved the assumption), and the range widens to include it. Draws
+come from one stream of uniforms per seed, transformed by the inverse triangular CDF, so that two
+scenarios run with the same seed share their random numbers ("common random numbers"): moving one
+slider never reshuffles the bands.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .parameters import ParameterSet
+
+#: Seed used when a scenario gives none, so that the same scenario always shows the same bands.
+DEFAULT_SEED = 20250220
+QUANTILES = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
+_MAX_REDRAWS = 50
+
+
+def triangular_inverse_cdf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Quantile function of the triangular distribution.
+
+    .. math::
+        F^{-1}(u) = \\begin{cases} a + \\sqrt{u (b-a)(c-a)} & u < (c-a)/(b-a) \\\\
+                    b - \\sqrt{(1-u)(b-a)(b-c)} & \\text{otherwise} \\end{cases}
+
+    with a = low, b = high, c = mode.
+    """
+    if high == low:
+        return np.full_like(u, low, dtype=float)
+    width = high - low
+    split = (mode - low) / width
+    lower = low + np.sqrt(u * width * (mode - low))
+    upper = high - np.sqrt((1.0 - u) * width * (high - mode))
+    return np.where(u < split, lower, upper)
+
+
+def _draw_one(spec, central: float, u: np.ndarray) -> np.ndarray:
+    low = min(spec.range.low, central)
+    high = max(spec.range.high, central)
+    if spec.scale == "log":
+        return np.exp(triangular_inverse_cdf(u, math.log(low), math.log(central), math.log(high)))
+    return triangular_inverse_cdf(u, low, central, high)
+
+
+def draw_assumptions(
+    central: dict[str, float],
+    parameters: ParameterSet,
+    draws: int,
+    seed: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Assumption arrays for the model: row 0 central, rows 1…draws random.
+
+    Parameters
+    ----------
+    central : dict
+        Value of every assumption (defaults merged with the scenario's settings).
+    parameters : ParameterSet
+    draws : int
+        Number of Monte Carlo draws; 0 gives the central run only.
+    seed : int, optional
+        Defaults to :data:`DEFAULT_SEED`.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Drawn assumptions have shape (draws + 1,); the others shape (1,).
+
+    Notes
+    -----
+    Draws with beta + gamma above ``monte_carlo.max_returns_to_scale`` are drawn again
+    (parameters.md §4), unless the central values themselves exceed it.
+    """
+    out = {name: np.array([value], dtype=float) for name, value in central.items()}
+    if draws <= 0:
+        return out
+    rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
+    specs = parameters.drawn
+    uniforms = rng.random((len(specs), draws))
+    samples = {}
+    for spec, u in zip(specs, uniforms, strict=True):
+        samples[spec.name] = _draw_one(spec, central[spec.name], u)
+
+    limit = parameters.monte_carlo.max_returns_to_scale
+    beta, gamma = "patent_elasticity_rd_stock", "patent_elasticity_researchers"
+    if beta in samples and gamma in samples and central[beta] + central[gamma] <= limit:
+        for _ in range(_MAX_REDRAWS):
+            bad = samples[beta] + samples[gamma] > limit
+            if not bad.any():
+                break
+            n_bad = int(bad.sum())
+            for name in (beta, gamma):
+                samples[name][bad] = _draw_one(parameters[name], central[name], rng.random(n_bad))
+    for name, sample in samples.items():
+        out[name] = np.concatenate([[central[name]], sample])
+    return out
+
+
+def order_statistic_index(n: int, q: float) -> int:
+    """Index of the q-quantile in a sorted sample of n (the "inverted CDF" definition)."""
+    return max(0, min(n - 1, math.ceil(q * n) - 1))
+
+
+def summarise_columns(
+    central: np.ndarray, draws: np.ndarray | None, rows=None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Central value and P10/P50/P90 of each column.
+
+    Parameters
+    ----------
+    central : ndarray, shape (columns,)
+    draws : ndarray, shape (random columns, draws), or None
+        Sorted in place. ``None`` means no Monte Carlo: only the central value is returned.
+    rows : array of int, optional
+        Which columns ``draws`` belongs to (default: all). Columns without draws do not depend on
+        them, so all their statistics equal the central value.
+
+    Returns
+    -------
+    values : ndarray, shape (columns, stats)
+    stats : tuple of str
+        ``("central",)`` without draws, else ``("central", "p10", "p50", "p90")``.
+
+    Notes
+    -----
+    Quantiles are order statistics (an actual draw, numpy's ``inverted_cdf``), so P10 ≤ P50 ≤ P90
+    by construction. NaN sorts last: a quantile that lands on a NaN (e.g. "parity not reached") is
+    NaN.
+    """
+    if draws is None:
+        return central[:, None], ("central",)
+    values = np.repeat(central[:, None], 1 + len(QUANTILES), axis=1)
+    if draws.size:
+        n = draws.shape[1]
+        draws.sort(axis=1)
+        idx = [order_statistic_index(n, q) for q in QUANTILES.values()]
+        picked = draws[:, idx].astype(float)
+        if rows is None:
+            values[:, 1:] = picked
+        else:
+            values[rows, 1:] = picked
+    return values, ("central", *QUANTILES)
