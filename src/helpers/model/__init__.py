@@ -24,6 +24,7 @@ from .calibration import (
 )
 from .checks import ModelWarning
 from .equations import model_equations
+from .estimation import KnowledgeProductionEstimate, estimate_knowledge_production
 from .parameters import (
     NE_PROVINCES,
     ParameterFileError,
@@ -49,6 +50,7 @@ __all__ = [
     "OUTPUT_REGIONS",
     "Baseline",
     "CalibrationError",
+    "KnowledgeProductionEstimate",
     "ModelWarning",
     "ParameterFileError",
     "ParameterSet",
@@ -57,6 +59,7 @@ __all__ = [
     "ScenarioResult",
     "baseline_levers",
     "calibrate",
+    "estimate_knowledge_production",
     "load_parameters",
     "model_equations",
     "resolve_assumptions",
