@@ -96,10 +96,11 @@ def _rd_spending(s, gdp, additionality, fund, ramp):
 def _capital_stock(k0, flows, keep):
     """Perpetual inventory K_t = keep · K_{t−1} + flow_t with keep = 1 − δ; row 0 is ``k0``.
 
-    ``flows[t]`` is the real R&D entering the stock in year t (already lagged); ``flows[0]`` is
-    not used.
+    ``flows[t]`` (an array or a list of per-year arrays) is the real R&D entering the stock in
+    year t, already lagged; ``flows[0]`` is not used.
     """
-    out = np.empty((len(flows), *np.broadcast_shapes(k0.shape, flows.shape[1:])), flows.dtype)
+    shape = np.broadcast_shapes(k0.shape, *(f.shape for f in flows[1:]))
+    out = np.empty((len(flows), *shape), flows[-1].dtype)
     out[0] = k0
     for t in range(1, len(flows)):
         np.multiply(keep, out[t - 1], out=out[t])
@@ -174,7 +175,9 @@ def evaluate(
     reference : Paths, optional
         A central run. When given, Jiangsu and the nation are taken from it instead of being
         simulated: the benchmarks are reference paths, and Monte Carlo draws describe uncertainty
-        about the Northeast only. Baseline arrays then cover the provinces and NE3 alone.
+        about the Northeast only. Baseline arrays then cover the provinces and NE3 alone, and the
+        gaps and the share of Jiangsu are left out: they are monotone in the intensity and the
+        spending, so their quantiles follow from those (see ``simulation.DERIVED``).
 
     Returns
     -------
@@ -248,14 +251,12 @@ def evaluate(
     k_hist = _capital_stock(k_first, real_ext[:n_hist], keep)  # first history year … base year
 
     def lagged_flows(real_path, regions):
-        # RR_{t−L} for the projection years: history up to the base year, then the projection.
+        # RR_{t−L} for the projection years, year by year: the history up to the base year,
+        # then the projection (a list of views: nothing is copied).
         known = real_ext[lag_capital : lag_capital + n_hist - 1, regions]
-        draws = max(known.shape[2], real_path.shape[2])
-        flows = np.concatenate(
-            [np.broadcast_to(x, (*x.shape[:2], draws)) for x in (known, real_path)], axis=0
-        )
+        series = [*known, *real_path]
         start = n_hist - 1 - lag_capital
-        return flows[start : start + n_years]
+        return series[start : start + n_years]
 
     cap_b = _aggregate(_capital_stock(k_hist[-1], lagged_flows(real_b, slice(None)), keep))
     if rd_moves:
@@ -311,18 +312,19 @@ def evaluate(
     beta = a["patent_elasticity_rd_stock"]
     gamma = a["patent_elasticity_researchers"]
     fte_hist = with_slot(b.fte_history)
-    k_lag_b = _lagged(k_hist, cap_b, lag_patents)
-    h_lag_b = _lagged(fte_hist, fte_b, lag_patents)
+    ln_cap_b = np.log(cap_b)  # reused by the technology-contract equation
+    ln_k_lag = _lagged(np.log(k_hist), ln_cap_b, lag_patents)
+    ln_h_lag = _lagged(np.log(fte_hist), np.log(fte_b), lag_patents)
     pat_b = _aggregate(
         regional(b.patents_granted)
-        * np.exp(beta * np.log(k_lag_b / k_lag_b[:1]) + gamma * np.log(h_lag_b / h_lag_b[:1]))
+        * np.exp(beta * (ln_k_lag - ln_k_lag[:1]) + gamma * (ln_h_lag - ln_h_lag[:1]))
     )
     if ln_cap is zero and ln_fte is zero:
         pat_s = pat_b[:, ne]
     else:
-        ln_k_lag = _lag_log_ratio(ln_cap, lag_patents)  # ln(K^scn/K^base) at t − ℓ
-        ln_h_lag = _lag_log_ratio(ln_fte, lag_patents)
-        pat_s = _aggregate(pat_b[:, ne] * np.exp(beta * ln_k_lag + gamma * ln_h_lag))
+        ln_k_ratio = _lag_log_ratio(ln_cap, lag_patents)  # ln(K^scn/K^base) at t − ℓ
+        ln_h_ratio = _lag_log_ratio(ln_fte, lag_patents)
+        pat_s = _aggregate(pat_b[:, ne] * np.exp(beta * ln_k_ratio + gamma * ln_h_ratio))
 
     # ---- Technology transfer: c_t = min(c_max, c_0 [1 + (m_own − 1) ω r_t][1 + (m_TTO − 1) χ r_t])
     c0 = a["conversion_rate_baseline"]
@@ -343,7 +345,7 @@ def evaluate(
         ln_use = ln_conv
 
     # TC_t = TC_b (K_t/K_b)^β (c_t/c_0)^κ
-    tc_b = _aggregate(regional(b.tech_contract_value) * np.exp(beta * np.log(cap_b / cap_b[:1])))
+    tc_b = _aggregate(regional(b.tech_contract_value) * np.exp(beta * (ln_cap_b - ln_cap_b[:1])))
     if ln_cap is zero and ln_conv is zero:
         tc_s = tc_b[:, ne]
     else:
@@ -408,11 +410,15 @@ def evaluate(
     s_js = bench["rd_intensity"][:, _I_JS : _I_JS + 1]
     s_cn = bench["rd_intensity"][:, _I_CN : _I_CN + 1]
     rd_js = bench["rd_expenditure"][:, _I_JS : _I_JS + 1]
-    for out in (out_b, out_s):
+    gaps = {}
+    for run, out in (("baseline", out_b), ("scenario", out_s)):
         s_ne = out["rd_intensity"][:, ne]
-        out["gap_to_national"] = s_cn - s_ne
-        out["gap_to_jiangsu"] = s_js - s_ne
-        out["rd_share_of_jiangsu"] = out["rd_expenditure"][:, ne] / rd_js * 100
+        gaps[("gap_to_national", run)] = s_cn - s_ne
+        gaps[("gap_to_jiangsu", run)] = s_js - s_ne
+        if reference is None:  # with reference paths these follow from the quantiles exactly
+            out["gap_to_national"] = gaps[("gap_to_national", run)]
+            out["gap_to_jiangsu"] = gaps[("gap_to_jiangsu", run)]
+            out["rd_share_of_jiangsu"] = out["rd_expenditure"][:, ne] / rd_js * 100
 
     series: dict[tuple[str, str], np.ndarray] = {}
     for name, value in out_b.items():
@@ -428,7 +434,7 @@ def evaluate(
         years=years,
         series=series,
         regions={key: REGIONS[: value.shape[1]] for key, value in series.items()},
-        metrics=_metrics(b, series, levers, years),
+        metrics=_metrics(b, series, gaps, levers, years),
     )
 
 
@@ -438,7 +444,7 @@ def _first_year(reached: np.ndarray, years: np.ndarray) -> np.ndarray:
     return np.where(reached.any(axis=0), first, np.nan)
 
 
-def _metrics(b: Baseline, series, levers, years) -> dict[tuple[str, str], np.ndarray]:
+def _metrics(b: Baseline, series, gaps, levers, years) -> dict[tuple[str, str], np.ndarray]:
     """Per-draw summary numbers for the provinces and their aggregate, arrays (4, draws)."""
     metrics = {}
     # Parity: intensities are compared after a division; ignore float32 rounding noise.
@@ -451,7 +457,7 @@ def _metrics(b: Baseline, series, levers, years) -> dict[tuple[str, str], np.nda
             ("parity_year_national", "gap_to_national"),
             ("parity_year_jiangsu", "gap_to_jiangsu"),
         ):
-            metrics[(metric, run)] = _first_year(series[(gap, run)] <= tol, years)
+            metrics[(metric, run)] = _first_year(gaps[(gap, run)] <= tol, years)
         rd = series[("rd_expenditure", run)]
         growth = (rd[target_idx, columns] / rd[0, columns]) ** (1.0 / target_idx[:, None]) - 1
         metrics[("rd_growth_to_target", run)] = growth * 100

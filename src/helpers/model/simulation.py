@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ import pandas as pd
 
 from .calibration import OUTPUT_REGIONS, Baseline
 from .checks import ModelWarning, scenario_warnings
-from .core import SCENARIO_REGIONS, Paths, evaluate
+from .core import REGIONS, SCENARIO_REGIONS, Paths, evaluate
 from .parameters import NE_PROVINCES, ParameterSet, ScenarioError, load_parameters
-from .uncertainty import draw_assumptions, summarise_columns
+from .uncertainty import QUANTILES, draw_assumptions, pick_quantiles, summarise_columns
 
 RUNS = ("baseline", "scenario", "change")
 SERIES_COLUMNS = ("region", "year", "variable", "run", "stat", "value", "unit")
@@ -244,79 +245,70 @@ def simulate(
     )
 
 
-#: Draws per block: a block's arrays stay below glibc's mmap threshold (128 KiB) in float32.
-DRAW_BLOCK = 400
+#: Draws evaluated in one go; larger runs are split into blocks of this size.
+DRAW_BLOCK = 4000
+
+#: Outputs whose quantiles follow exactly from another output's, because the benchmarks are
+#: reference paths: gap = benchmark intensity − intensity (decreasing), share = R&D ÷ Jiangsu's
+#: R&D (increasing). variable → (source variable, benchmark region, sign).
+DERIVED = {
+    "gap_to_national": ("rd_intensity", "CN", -1),
+    "gap_to_jiangsu": ("rd_intensity", "CN-JS", -1),
+    "rd_share_of_jiangsu": ("rd_expenditure", "CN-JS", +1),
+}
+
+
+@dataclass
+class Draws:
+    """Monte Carlo samples of the provinces and NE3, float32.
+
+    ``series`` maps each (variable, run) that depends on the draws to an array
+    (years, regions, draws); ``metrics`` maps each metric to (regions, draws) or (regions, 1)
+    when it does not depend on them.
+    """
+
+    series: dict[tuple[str, str], np.ndarray]
+    metrics: dict[tuple[str, str], np.ndarray]
+    implausible_share: np.ndarray
 
 
 def _run_draws(
     baseline, lever_values, drawn, draws: int, centre: Paths, parameters: ParameterSet
 ) -> Draws:
-    """Evaluate rows 1…draws in float32 blocks of :data:`DRAW_BLOCK`.
+    """Evaluate rows 1…draws in float32 (in blocks of :data:`DRAW_BLOCK` if there are more).
 
     Jiangsu and the nation are reference paths taken from the central run ``centre``; the draws
-    cover the provinces and their aggregate. Every (variable, run) array that depends on the draws
-    is written straight into one float32 buffer, one row per (year, region), ready to be sorted.
+    cover the provinces and their aggregate.
     """
     from .checks import implausible_return_flags
 
-    starts = list(range(1, draws + 1, DRAW_BLOCK))
-    if len(starts) > 1 and draws + 1 - starts[-1] < 2:
-        starts.pop()  # never leave a block of one draw: it would look draw-independent
-    bounds = [*starts, draws + 1]
-    out = None
-    flags = []
-    for lo, hi in itertools.pairwise(bounds):
-        n = hi - lo
-        width = max(n, 2)  # a single draw is run twice so that its axis has length 2
-        block = {k: (np.resize(v[lo:hi], width) if v.size > 1 else v) for k, v in drawn.items()}
-        part = evaluate(baseline, lever_values, block, dtype=np.float32, reference=centre)
-        if out is None:
-            out = Draws.allocate(part, draws)
-        out.write(part, lo - 1, n)
-        flags.append(implausible_return_flags(part, parameters)[:, :n])
-    out.implausible_share = np.concatenate(flags, axis=1).mean(axis=1)
-    return out
+    def block(lo, hi):
+        width = max(hi - lo, 2)  # one draw is run twice so that its draw axis has length 2
+        values = {k: (np.resize(v[lo:hi], width) if v.size > 1 else v) for k, v in drawn.items()}
+        return evaluate(baseline, lever_values, values, dtype=np.float32, reference=centre)
 
-
-class Draws:
-    """Monte Carlo samples: one float32 row per (variable, run, year, region) that varies."""
-
-    def __init__(self, rows: dict, buffer: np.ndarray, metrics: dict):
-        self.rows = rows  # key → (slice of buffer rows, regions per year)
-        self.buffer = buffer
-        self.metrics = metrics  # key → (regions, draws) array, or (regions, 1) if constant
-        self.implausible_share: np.ndarray | None = None
-
-    @classmethod
-    def allocate(cls, part: Paths, draws: int) -> Draws:
-        rows, offset = {}, 0
-        for key, arr in part.series.items():
-            if arr.shape[-1] > 1:
-                size = arr.shape[0] * arr.shape[1]
-                rows[key] = (slice(offset, offset + size), arr.shape[1])
-                offset += size
-        metrics = {
-            key: np.empty((arr.shape[0], draws), np.float32) if arr.shape[-1] > 1 else arr
-            for key, arr in part.metrics.items()
-        }
-        return cls(rows, np.empty((offset, draws), np.float32), metrics)
-
-    def write(self, part: Paths, start: int, n: int) -> None:
-        for key, (rows, _) in self.rows.items():
-            arr = part.series[key]
-            self.buffer[rows, start : start + n].reshape(arr.shape[0], arr.shape[1], n)[...] = arr[
-                ..., :n
-            ]
-        for key, arr in part.metrics.items():
-            if arr.shape[-1] > 1:
-                self.metrics[key][:, start : start + n] = arr[:, :n]
-
-
-def _base_year_rows(centre: Paths, offsets: dict) -> np.ndarray:
-    """Rows of the central table that hold the base year."""
-    return np.concatenate(
-        [offsets[key] + np.arange(arr.shape[1]) for key, arr in centre.series.items()]
+    bounds = [*range(1, draws + 1, DRAW_BLOCK), draws + 1]
+    if len(bounds) > 2 and bounds[-1] - bounds[-2] < 2:
+        del bounds[-2]  # never leave a block of a single draw
+    parts = [(lo, hi, block(lo, hi)) for lo, hi in itertools.pairwise(bounds)]
+    first = parts[0][2]
+    series, metrics = {}, {}
+    for store, name in ((series, "series"), (metrics, "metrics")):
+        for key, arr in getattr(first, name).items():
+            if arr.shape[-1] == 1:  # does not depend on the draws
+                if name == "metrics":
+                    store[key] = arr
+                continue
+            if len(parts) == 1:
+                store[key] = arr if arr.shape[-1] == draws else arr[..., :draws]
+            else:
+                store[key] = np.concatenate(
+                    [getattr(p, name)[key][..., : hi - lo] for lo, hi, p in parts], axis=-1
+                )
+    flags = np.concatenate(
+        [implausible_return_flags(p, parameters)[:, : hi - lo] for lo, hi, p in parts], axis=1
     )
+    return Draws(series=series, metrics=metrics, implausible_share=flags.mean(axis=1))
 
 
 _DTYPES: dict = {}
@@ -333,58 +325,105 @@ def _categorical(codes, categories):
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int16), dtype=_dtype(categories))
 
 
-def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet) -> pd.DataFrame:
-    """Summarise every (variable, run) into the tidy series table."""
-    outputs = parameters.output_by_name
-    variables = list(outputs)
-    region_code = {r: i for i, r in enumerate(OUTPUT_REGIONS)}
-    years = centre.years
-    keys = list(centre.series)
-    sizes = [centre.series[key].shape[0] * centre.series[key].shape[1] for key in keys]
-    offsets = dict(zip(keys, np.cumsum([0, *sizes[:-1]]), strict=True))
-    central = np.concatenate([centre.series[key].reshape(-1) for key in keys])
-    if samples is None:
-        values, stats = summarise_columns(central, None)
-    else:
-        # Map buffer rows (year, region of the draws) to rows of the central table.
-        where = []
-        for key, (_, n_regions) in samples.rows.items():
-            n_central = centre.series[key].shape[1]
-            grid = np.arange(len(years))[:, None] * n_central + np.arange(n_regions)
-            where.append(offsets[key] + grid.reshape(-1))
-        where = np.concatenate(where) if where else np.empty(0, int)
-        # Base-year rows rarely vary (levers act from the next year): sort only rows that do.
-        buffer = samples.buffer
-        base = np.flatnonzero(np.isin(where, _base_year_rows(centre, offsets)))
-        constant = base[buffer[base].min(axis=1) == buffer[base].max(axis=1)]
-        keep = np.setdiff1d(np.arange(len(where)), constant, assume_unique=True)
-        sample = buffer if len(keep) == len(where) else buffer[keep]
-        values, stats = summarise_columns(central, sample, where[keep])
+@functools.lru_cache(maxsize=16)
+def _layout(layout: tuple, years: tuple, stats: tuple, variables: tuple, units: tuple):
+    """The structural columns of the series table (region, year, variable, run, stat, unit).
 
+    They depend only on which arrays exist and their shapes, so they are built once.
+    """
+    region_code = {r: i for i, r in enumerate(OUTPUT_REGIONS)}
     var_codes, run_codes, reg_codes, year_col = [], [], [], []
-    for key, size in zip(keys, sizes, strict=True):
-        variable, run = key
-        regions = centre.regions[key]
+    for (variable, run), regions in layout:
+        size = len(years) * len(regions)
         var_codes.append(np.full(size, variables.index(variable)))
         run_codes.append(np.full(size, RUNS.index(run)))
         reg_codes.append(np.tile([region_code[r] for r in regions], len(years)))
         year_col.append(np.repeat(years, len(regions)))
-    n_stats = len(stats)
-    var_codes = np.repeat(np.concatenate(var_codes), n_stats)
-    units = [outputs[v].unit for v in variables]
-    return pd.DataFrame(
-        {
-            "region": _categorical(np.repeat(np.concatenate(reg_codes), n_stats), OUTPUT_REGIONS),
-            "year": np.repeat(np.concatenate(year_col), n_stats).astype(np.int64),
-            "variable": _categorical(var_codes, variables),
-            "run": _categorical(np.repeat(np.concatenate(run_codes), n_stats), RUNS),
-            "stat": _categorical(np.tile(np.arange(n_stats), len(central)), stats),
-            "value": values.reshape(-1),
-            "unit": _categorical([sorted(set(units)).index(u) for u in units], sorted(set(units)))[
-                var_codes
-            ],
-        }
+    n = len(stats)
+    var_codes = np.repeat(np.concatenate(var_codes), n)
+    unit_names = sorted(set(units))
+    unit_codes = np.array([unit_names.index(u) for u in units])[var_codes]
+    return {
+        "region": _categorical(np.repeat(np.concatenate(reg_codes), n), OUTPUT_REGIONS),
+        "year": np.repeat(np.concatenate(year_col), n).astype(np.int64),
+        "variable": _categorical(var_codes, variables),
+        "run": _categorical(np.repeat(np.concatenate(run_codes), n), RUNS),
+        "stat": _categorical(np.tile(np.arange(n), len(var_codes) // n), stats),
+        "unit": _categorical(unit_codes, unit_names),
+    }
+
+
+def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], np.ndarray]:
+    """Each array as (years × regions, draws) rows sorted along the draws.
+
+    Arrays that own their memory and are seen by no other key are sorted in place; the others
+    (views such as an unchanged scenario block) are sorted as copies. Base-year rows, which the
+    levers cannot reach, are left alone when they do not vary.
+    """
+    viewed = {id(a.base) for a in series.values() if a.base is not None}
+    done: set[int] = set()
+    out = {}
+    for key, arr in series.items():
+        n_regions, n = arr.shape[1], arr.shape[-1]
+        own = (
+            arr.base is None
+            and id(arr) not in viewed
+            and id(arr) not in done
+            and arr.flags.c_contiguous
+        )
+        rows = arr.reshape(-1, n) if own else np.array(arr, copy=True).reshape(-1, n)
+        done.add(id(arr))
+        first = rows[:n_regions]
+        if (first.min(axis=1) == first.max(axis=1)).all():
+            rows[n_regions:].sort(axis=1)
+        else:
+            rows.sort(axis=1)
+        out[key] = rows
+    return out
+
+
+def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet) -> pd.DataFrame:
+    """Summarise every (variable, run) into the tidy series table."""
+    outputs = parameters.output_by_name
+    variables = tuple(outputs)
+    keys = list(centre.series)
+    stats = ("central",) if samples is None else ("central", *QUANTILES)
+    blocks = []
+    sorted_rows = _sorted_rows(samples.series) if samples is not None else {}
+    for key in keys:
+        central = centre.series[key][:, :, 0]  # (years, regions)
+        values = np.repeat(central.reshape(-1, 1), len(stats), axis=1)
+        if samples is not None:
+            n_regions = central.shape[1]
+            picked = _quantiles_of(key, sorted_rows, centre)
+            if picked is not None:  # (years × draw regions, 3)
+                n_draw = picked.shape[0] // central.shape[0]
+                grid = values.reshape(central.shape[0], n_regions, len(stats))
+                grid[:, :n_draw, 1:] = picked.reshape(central.shape[0], n_draw, -1)
+        blocks.append(values)
+    layout = tuple((key, centre.regions[key]) for key in keys)
+    columns = _layout(
+        layout, tuple(centre.years), stats, variables, tuple(outputs[v].unit for v in variables)
     )
+    return pd.DataFrame({**columns, "value": np.concatenate(blocks).reshape(-1)})[
+        list(SERIES_COLUMNS)
+    ]
+
+
+def _quantiles_of(key, sorted_rows, centre: Paths) -> np.ndarray | None:
+    """P10/P50/P90 rows for ``key`` from the sorted draws, or None if it does not vary."""
+    variable, run = key
+    if key in sorted_rows:
+        return pick_quantiles(sorted_rows[key])
+    if variable in DERIVED and (DERIVED[variable][0], run) in sorted_rows:
+        source, bench, sign = DERIVED[variable]
+        rows = sorted_rows[(source, run)]
+        reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0]  # (years,)
+        reference = np.repeat(reference, rows.shape[0] // len(reference))[:, None]
+        if sign < 0:  # quantile q of (reference − x) is reference − quantile (1 − q) of x
+            return reference - pick_quantiles(rows, mirrored=True)
+        return pick_quantiles(rows) / reference * 100
+    return None
 
 
 def _metrics_frame(
@@ -395,9 +434,9 @@ def _metrics_frame(
     for key, arr in centre.metrics.items():
         metric, run = key
         central = arr[:, 0].astype(float)
-        sample = samples.metrics[key] if samples is not None else None
+        sample = samples.metrics.get(key) if samples is not None else None
         if sample is not None and sample.shape[-1] > 1:
-            values, stats = summarise_columns(central, sample.copy())
+            values, stats = summarise_columns(central, np.array(sample, np.float32))
         elif sample is not None:
             values, stats = summarise_columns(central, np.empty((len(central), 0)), [])
         else:

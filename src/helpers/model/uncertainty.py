@@ -10,6 +10,7 @@ slider never reshuffles the bands.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -101,9 +102,23 @@ def draw_assumptions(
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def order_statistic_index(n: int, q: float) -> int:
     """Index of the q-quantile in a sorted sample of n (the "inverted CDF" definition)."""
     return max(0, min(n - 1, math.ceil(q * n) - 1))
+
+
+def pick_quantiles(sorted_rows: np.ndarray, mirrored: bool = False) -> np.ndarray:
+    """P10/P50/P90 of each row of an array sorted along its last axis, as float64 (rows, 3).
+
+    With ``mirrored``, the order statistics are taken from the other end: the quantiles of −x
+    are −(these values).
+    """
+    n = sorted_rows.shape[-1]
+    idx = [order_statistic_index(n, q) for q in QUANTILES.values()]
+    if mirrored:
+        idx = [n - 1 - i for i in idx]
+    return sorted_rows[:, idx].astype(float)
 
 
 def summarise_columns(
@@ -136,10 +151,8 @@ def summarise_columns(
         return central[:, None], ("central",)
     values = np.repeat(central[:, None], 1 + len(QUANTILES), axis=1)
     if draws.size:
-        n = draws.shape[1]
         draws.sort(axis=1)
-        idx = [order_statistic_index(n, q) for q in QUANTILES.values()]
-        picked = draws[:, idx].astype(float)
+        picked = pick_quantiles(draws)
         if rows is None:
             values[:, 1:] = picked
         else:
