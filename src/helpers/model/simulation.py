@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -353,32 +355,54 @@ def _layout(layout: tuple, years: tuple, stats: tuple, variables: tuple, units: 
     }
 
 
+#: Sort the Monte Carlo rows on this many threads (numpy releases the GIL while sorting).
+SORT_THREADS = min(2, os.cpu_count() or 1)
+_SORT_POOL: list[ThreadPoolExecutor] = []  # created on first use, shared by every call
+
+
+def _sort_rows(rows: np.ndarray, n_regions: int) -> None:
+    """Sort rows along the draws in place; skip the base-year rows if they do not vary."""
+    first = rows[:n_regions]
+    if (first.min(axis=1) == first.max(axis=1)).all():
+        rows[n_regions:].sort(axis=1)
+    else:
+        rows.sort(axis=1)
+
+
 def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], np.ndarray]:
     """Each array as (years × regions, draws) rows sorted along the draws.
 
     Arrays that own their memory and are seen by no other key are sorted in place; the others
-    (views such as an unchanged scenario block) are sorted as copies. Base-year rows, which the
-    levers cannot reach, are left alone when they do not vary.
+    (views such as an unchanged scenario block) are sorted as copies. Large jobs are split over
+    :data:`SORT_THREADS` threads.
     """
     viewed = {id(a.base) for a in series.values() if a.base is not None}
-    done: set[int] = set()
-    out = {}
+    seen: set[int] = set()
+    out, jobs = {}, []
     for key, arr in series.items():
-        n_regions, n = arr.shape[1], arr.shape[-1]
+        n = arr.shape[-1]
         own = (
             arr.base is None
             and id(arr) not in viewed
-            and id(arr) not in done
+            and id(arr) not in seen
             and arr.flags.c_contiguous
         )
+        seen.add(id(arr))
         rows = arr.reshape(-1, n) if own else np.array(arr, copy=True).reshape(-1, n)
-        done.add(id(arr))
-        first = rows[:n_regions]
-        if (first.min(axis=1) == first.max(axis=1)).all():
-            rows[n_regions:].sort(axis=1)
-        else:
-            rows.sort(axis=1)
         out[key] = rows
+        jobs.append((rows, arr.shape[1]))
+    size = sum(rows.size for rows, _ in jobs)
+    if SORT_THREADS > 1 and size > 500_000:
+        if not _SORT_POOL:
+            _SORT_POOL.append(ThreadPoolExecutor(SORT_THREADS, thread_name_prefix="nqp-sort"))
+        half = len(jobs) // 2
+        other = _SORT_POOL[0].submit(lambda: [_sort_rows(*job) for job in jobs[half:]])
+        for job in jobs[:half]:
+            _sort_rows(*job)
+        other.result()
+    else:
+        for job in jobs:
+            _sort_rows(*job)
     return out
 
 
