@@ -21,8 +21,6 @@ MODEL_REGIONS: tuple[str, ...] = (*NE_PROVINCES, "CN-JS", "CN")
 #: Regions in the results: provinces, their aggregate, then the benchmarks.
 OUTPUT_REGIONS: tuple[str, ...] = (*NE_PROVINCES, "NE3", "CN-JS", "CN")
 NE3 = "NE3"
-JIANGSU = "CN-JS"
-NATIONAL = "CN"
 
 _GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 _FALLBACK_NAMES = {NE3: ("Northeast (3 provinces)", "东北三省")}
@@ -265,16 +263,12 @@ def calibrate(
 
     names = rows.drop_duplicates("region").set_index("region")[["region_en", "region_zh"]]
     names_en, names_zh = {}, {}
-    for region in OUTPUT_REGIONS:
+    for region in (*OUTPUT_REGIONS, top["region"]):  # the top province is named in a warning
         if region in names.index:
             names_en[region] = str(names.at[region, "region_en"])
             names_zh[region] = str(names.at[region, "region_zh"])
         else:
             names_en[region], names_zh[region] = _FALLBACK_NAMES.get(region, (region, region))
-    for region in (*MODEL_REGIONS, top["region"]):
-        if region in names.index:
-            names_en[region] = str(names.at[region, "region_en"])
-            names_zh[region] = str(names.at[region, "region_zh"])
 
     b = base_year
     provenance = {

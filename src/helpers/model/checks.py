@@ -46,18 +46,6 @@ class ModelWarning:
         return self.message_zh if lang == "zh" else self.message_en
 
 
-def _make(parameters, code, region, year, values) -> ModelWarning:
-    spec = parameters.check(code)
-    return ModelWarning(
-        code=code,
-        region=region,
-        year=year,
-        message_en=spec.format("en", values),
-        message_zh=spec.format("zh", values),
-        values={k: v for k, v in values.items() if k not in ("region_en", "region_zh")},
-    )
-
-
 def scenario_warnings(
     paths: Paths,
     share_implausible: np.ndarray | None,
@@ -78,64 +66,65 @@ def scenario_warnings(
     """
     warnings: list[ModelWarning] = []
     years = paths.years
-    names = {r: (baseline.names_en[r], baseline.names_zh[r]) for r in SCENARIO_REGIONS}
+
+    def warn(code, region=None, year=None, **values):
+        if region is not None:
+            values.update(region_en=baseline.names_en[region], region_zh=baseline.names_zh[region])
+        if year is not None:
+            values["year"] = year
+        spec = parameters.check(code)
+        warnings.append(
+            ModelWarning(
+                code=code,
+                region=region,
+                year=year,
+                message_en=spec.format("en", values),
+                message_zh=spec.format("zh", values),
+                values={k: v for k, v in values.items() if k not in ("region_en", "region_zh")},
+            )
+        )
 
     # Money without people / people without money: R&D per FTE against the baseline.
-    w_s = paths.series[("rd_expenditure_per_fte", "scenario")][:, :, 0]
-    w_b = paths.series[("rd_expenditure_per_fte", "baseline")][:, : len(SCENARIO_REGIONS), 0]
-    ratio = w_s / w_b - 1.0
-    for code, sign in (("money_without_people", 1.0), ("people_without_money", -1.0)):
+    n = len(SCENARIO_REGIONS)
+    per_fte = paths.series[("rd_expenditure_per_fte", "scenario")][:, :, 0]
+    per_fte_base = paths.series[("rd_expenditure_per_fte", "baseline")][:, :n, 0]
+    ratio = per_fte / per_fte_base - 1
+    for code, sign in (("money_without_people", 1), ("people_without_money", -1)):
         threshold = parameters.check(code).threshold
         for i, region in enumerate(NE_PROVINCES):
             hit = np.flatnonzero(sign * ratio[:, i] > threshold)
             if hit.size:
                 t = hit[0]
-                warnings.append(
-                    _make(
-                        parameters,
-                        code,
-                        region,
-                        int(years[t]),
-                        {
-                            "region_en": names[region][0],
-                            "region_zh": names[region][1],
-                            "year": int(years[t]),
-                            "ratio_pct": float(ratio[t, i] * 100),
-                            "ratio_pct_abs": float(abs(ratio[t, i]) * 100),
-                            "per_fte": float(w_s[t, i]),
-                            "per_fte_baseline": float(w_b[t, i]),
-                        },
-                    )
+                warn(
+                    code,
+                    region,
+                    int(years[t]),
+                    ratio_pct=float(ratio[t, i] * 100),
+                    ratio_pct_abs=float(abs(ratio[t, i]) * 100),
+                    per_fte=float(per_fte[t, i]),
+                    per_fte_baseline=float(per_fte_base[t, i]),
                 )
 
     # Implied gross social return on R&D outside the literature range.
     spec = parameters.check("implausible_return")
-    rho = paths.series[("rd_return_implied", "scenario")][:, :, 0] / 100.0  # (T, 4) central
+    rho = paths.series[("rd_return_implied", "scenario")][:, :, 0] / 100  # central (T, 4)
     outside = (rho < spec.low) | (rho > spec.high)
-    share = share_implausible
     for i, region in enumerate(NE_PROVINCES):
-        central_hit = np.flatnonzero(outside[:, i])
-        many = share is not None and share[i] > spec.max_share_of_draws
-        if central_hit.size or many:
-            # first year outside, else the year furthest from the range (log distance)
+        hit = np.flatnonzero(outside[:, i])
+        many = share_implausible is not None and share_implausible[i] > spec.max_share_of_draws
+        if hit.size or many:
+            # the first year outside, else the year furthest from the range (log distance)
             distance = np.abs(np.log(rho[:, i] / np.sqrt(spec.low * spec.high)))
-            t = central_hit[0] if central_hit.size else int(np.argmax(distance))
-            warnings.append(
-                _make(
-                    parameters,
-                    "implausible_return",
-                    region,
-                    int(years[t]),
-                    {
-                        "region_en": names[region][0],
-                        "region_zh": names[region][1],
-                        "year": int(years[t]),
-                        "return_pct": float(rho[t, i] * 100),
-                        "low_pct": spec.low * 100,
-                        "high_pct": spec.high * 100,
-                        "share_outside_pct": float(share[i] * 100) if share is not None else 0.0,
-                    },
-                )
+            t = hit[0] if hit.size else int(np.argmax(distance))
+            share = 0.0 if share_implausible is None else float(share_implausible[i] * 100)
+            warn(
+                "implausible_return",
+                region,
+                int(years[t]),
+                return_pct=float(rho[t, i] * 100),
+                low_pct=spec.low * 100,
+                high_pct=spec.high * 100,
+                share_outside_pct=share,
             )
 
     # Targets beyond any province's experience.
@@ -143,36 +132,21 @@ def scenario_warnings(
     targets = levers["rd_intensity_target"]
     for i, region in enumerate(NE_PROVINCES):
         if targets[i] > top and targets[i] != baseline.rd_intensity[i]:
-            warnings.append(
-                _make(
-                    parameters,
-                    "target_beyond_observed",
-                    region,
-                    int(levers["rd_intensity_target_year"][i]),
-                    {
-                        "region_en": names[region][0],
-                        "region_zh": names[region][1],
-                        "target": float(targets[i]),
-                        "max_observed": top,
-                        "max_region_en": baseline.names_en.get(top_region, top_region),
-                        "max_region_zh": baseline.names_zh.get(top_region, top_region),
-                        "max_year": top_year,
-                    },
-                )
+            warn(
+                "target_beyond_observed",
+                region,
+                int(levers["rd_intensity_target_year"][i]),
+                target=float(targets[i]),
+                max_observed=top,
+                max_year=top_year,
+                max_region_en=baseline.names_en.get(top_region, top_region),
+                max_region_zh=baseline.names_zh.get(top_region, top_region),
             )
 
     beta = central["patent_elasticity_rd_stock"]
     gamma = central["patent_elasticity_researchers"]
-    if beta + gamma > 1.0:
-        warnings.append(
-            _make(
-                parameters,
-                "increasing_returns",
-                None,
-                None,
-                {"beta": beta, "gamma": gamma, "total": beta + gamma},
-            )
-        )
+    if beta + gamma > 1:
+        warn("increasing_returns", beta=beta, gamma=gamma, total=beta + gamma)
     return warnings
 
 

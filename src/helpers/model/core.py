@@ -28,13 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calibration import Baseline
+from .calibration import OUTPUT_REGIONS, Baseline
 from .parameters import NE_PROVINCES
 
 N_NE = len(NE_PROVINCES)
-#: Region axis of the baseline arrays; the scenario covers the first four.
-REGIONS: tuple[str, ...] = (*NE_PROVINCES, "NE3", "CN-JS", "CN")
-BASELINE_REGIONS = REGIONS
+#: Region axis of the baseline arrays (provinces, NE3, Jiangsu, nation); the scenario covers the
+#: first four.
+REGIONS: tuple[str, ...] = OUTPUT_REGIONS
 SCENARIO_REGIONS = REGIONS[: N_NE + 1]
 _AGG = N_NE  # index of the NE3 slot
 _I_JS, _I_CN = REGIONS.index("CN-JS"), REGIONS.index("CN")
@@ -221,7 +221,8 @@ def evaluate(
     trend = regional(b.intensity_trend) * _BENCHMARK[:width].astype(dtype).reshape(1, -1, 1)
     s_base = regional(b.rd_intensity) + k * (a["benchmark_trend"] * trend)
     s0 = s_base[:1, ne]
-    ramp_s = np.clip(k / (lever["rd_intensity_target_year"] - b.base_year), 0, 1)
+    years_to_target = np.maximum(lever["rd_intensity_target_year"] - b.base_year, 1)
+    ramp_s = np.clip(k / years_to_target, 0, 1)
     target = s0 + a["target_credibility"] * (lever["rd_intensity_target"] - s0)
     s_scen = s0 + (target - s0) * ramp_s
 
@@ -450,7 +451,9 @@ def _metrics(b: Baseline, series, gaps, levers, years) -> dict[tuple[str, str], 
     # Parity: intensities are compared after a division; ignore float32 rounding noise.
     tol = 1e-5
     target_year = np.asarray(levers["rd_intensity_target_year"]).astype(int)
-    target_idx = np.append(target_year, target_year.max()) - b.base_year  # NE3: latest target
+    # NE3 uses the latest target year of the three provinces
+    target_idx = np.append(target_year, target_year.max()) - b.base_year
+    target_idx = np.clip(target_idx, 1, len(years) - 1)
     columns = np.arange(len(target_idx))
     for run in ("baseline", "scenario"):
         for metric, gap in (

@@ -202,9 +202,9 @@ def simulate(
 
     Notes
     -----
-    The central run is computed in float64. Draws are computed in float32, in blocks of
-    :data:`DRAW_BLOCK`, so that the working set stays in cache; their P10/P50/P90 keep about seven
-    significant digits, far finer than the uncertainty they describe.
+    The central run is computed in float64, the draws in float32 (their P10/P50/P90 keep about
+    seven significant digits, far finer than the uncertainty they describe). Jiangsu and the
+    nation are reference paths at central assumptions: the draws describe the Northeast.
 
     Examples
     --------
