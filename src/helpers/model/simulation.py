@@ -17,7 +17,13 @@ from .calibration import OUTPUT_REGIONS, Baseline
 from .checks import ModelWarning, scenario_warnings
 from .core import REGIONS, SCENARIO_REGIONS, Paths, evaluate
 from .parameters import NE_PROVINCES, ParameterSet, ScenarioError, load_parameters
-from .uncertainty import QUANTILES, draw_assumptions, pick_quantiles, summarise_columns
+from .uncertainty import (
+    QUANTILES,
+    draw_assumptions,
+    pick_quantiles,
+    round_significant,
+    summarise_columns,
+)
 
 RUNS = ("baseline", "scenario", "change")
 SERIES_COLUMNS = ("region", "year", "variable", "run", "stat", "value", "unit")
@@ -360,17 +366,23 @@ SORT_THREADS = min(2, os.cpu_count() or 1)
 _SORT_POOL: list[ThreadPoolExecutor] = []  # created on first use, shared by every call
 
 
-def _sort_rows(rows: np.ndarray, n_regions: int) -> None:
-    """Sort rows along the draws in place; skip the base-year rows if they do not vary."""
+def _sort_rows(rows: np.ndarray, n_regions: int, flags: dict, key) -> None:
+    """Sort rows along the draws in place; skip the base-year rows if they do not vary.
+
+    ``flags[key]`` records whether the base-year rows were constant (then their statistics
+    are the central value).
+    """
     first = rows[:n_regions]
-    if (first.min(axis=1) == first.max(axis=1)).all():
+    flags[key] = bool((first.min(axis=1) == first.max(axis=1)).all())
+    if flags[key]:
         rows[n_regions:].sort(axis=1)
     else:
         rows.sort(axis=1)
 
 
-def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], np.ndarray]:
-    """Each array as (years × regions, draws) rows sorted along the draws.
+def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> tuple[dict, dict]:
+    """Each array as (years × regions, draws) rows sorted along the draws, and for each key
+    whether its base-year rows are constant.
 
     Arrays that own their memory and are seen by no other key are sorted in place; the others
     (views such as an unchanged scenario block) are sorted as copies. Large jobs are split over
@@ -378,7 +390,7 @@ def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, s
     """
     viewed = {id(a.base) for a in series.values() if a.base is not None}
     seen: set[int] = set()
-    out, jobs = {}, []
+    out, jobs, flags = {}, [], {}
     for key, arr in series.items():
         n = arr.shape[-1]
         own = (
@@ -390,8 +402,8 @@ def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, s
         seen.add(id(arr))
         rows = arr.reshape(-1, n) if own else np.array(arr, copy=True).reshape(-1, n)
         out[key] = rows
-        jobs.append((rows, arr.shape[1]))
-    size = sum(rows.size for rows, _ in jobs)
+        jobs.append((rows, arr.shape[1], flags, key))
+    size = sum(job[0].size for job in jobs)
     if SORT_THREADS > 1 and size > 500_000:
         if not _SORT_POOL:
             _SORT_POOL.append(ThreadPoolExecutor(SORT_THREADS, thread_name_prefix="nqp-sort"))
@@ -403,7 +415,7 @@ def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, s
     else:
         for job in jobs:
             _sort_rows(*job)
-    return out
+    return out, flags
 
 
 def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet) -> pd.DataFrame:
@@ -413,17 +425,20 @@ def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet
     keys = list(centre.series)
     stats = ("central",) if samples is None else ("central", *QUANTILES)
     blocks = []
-    sorted_rows = _sorted_rows(samples.series) if samples is not None else {}
+    sorted_rows, base_constant = _sorted_rows(samples.series) if samples is not None else ({}, {})
     for key in keys:
         central = centre.series[key][:, :, 0]  # (years, regions)
         values = np.repeat(central.reshape(-1, 1), len(stats), axis=1)
-        if samples is not None:
-            n_regions = central.shape[1]
-            picked = _quantiles_of(key, sorted_rows, centre)
-            if picked is not None:  # (years × draw regions, 3)
-                n_draw = picked.shape[0] // central.shape[0]
-                grid = values.reshape(central.shape[0], n_regions, len(stats))
-                grid[:, :n_draw, 1:] = picked.reshape(central.shape[0], n_draw, -1)
+        found = _quantiles_of(key, sorted_rows, base_constant, centre) if samples else None
+        if found is not None:
+            picked, skip_base_year = found  # (years × draw regions, 3)
+            n_years, n_regions = central.shape
+            n_draw = picked.shape[0] // n_years
+            grid = values.reshape(n_years, n_regions, len(stats))
+            first = 1 if skip_base_year else 0  # constant base year: keep the exact central value
+            grid[first:, :n_draw, 1:] = round_significant(  # float32 precision, no noise digits
+                picked.reshape(n_years, n_draw, -1)[first:], 7
+            )
         blocks.append(values)
     layout = tuple((key, centre.regions[key]) for key in keys)
     columns = _layout(
@@ -434,20 +449,23 @@ def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet
     ]
 
 
-def _quantiles_of(key, sorted_rows, centre: Paths) -> np.ndarray | None:
-    """P10/P50/P90 rows for ``key`` from the sorted draws, or None if it does not vary."""
+def _quantiles_of(key, sorted_rows, base_constant, centre: Paths):
+    """P10/P50/P90 rows for ``key`` from the sorted draws and whether its base-year rows are
+    constant; None if it does not depend on the draws."""
     variable, run = key
     if key in sorted_rows:
-        return pick_quantiles(sorted_rows[key])
-    if variable in DERIVED and (DERIVED[variable][0], run) in sorted_rows:
-        source, bench, sign = DERIVED[variable]
-        rows = sorted_rows[(source, run)]
-        reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0]  # (years,)
-        reference = np.repeat(reference, rows.shape[0] // len(reference))[:, None]
-        if sign < 0:  # quantile q of (reference − x) is reference − quantile (1 − q) of x
-            return reference - pick_quantiles(rows, mirrored=True)
-        return pick_quantiles(rows) / reference * 100
-    return None
+        return pick_quantiles(sorted_rows[key]), base_constant[key]
+    source, bench, sign = DERIVED.get(variable, (None, None, 0))
+    if (source, run) not in sorted_rows:
+        return None
+    rows = sorted_rows[(source, run)]
+    reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0]  # (years,)
+    reference = np.repeat(reference, rows.shape[0] // len(reference))[:, None]
+    if sign < 0:  # quantile q of (reference − x) is reference − quantile (1 − q) of x
+        picked = reference - pick_quantiles(rows, mirrored=True)
+    else:
+        picked = pick_quantiles(rows) / reference * 100
+    return picked, base_constant[(source, run)]
 
 
 def _metrics_frame(
@@ -461,6 +479,7 @@ def _metrics_frame(
         sample = samples.metrics.get(key) if samples is not None else None
         if sample is not None and sample.shape[-1] > 1:
             values, stats = summarise_columns(central, np.array(sample, np.float32))
+            values[:, 1:] = round_significant(values[:, 1:], 7)
         elif sample is not None:
             values, stats = summarise_columns(central, np.empty((len(central), 0)), [])
         else:

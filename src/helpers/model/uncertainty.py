@@ -108,6 +108,15 @@ def order_statistic_index(n: int, q: float) -> int:
     return max(0, min(n - 1, math.ceil(q * n) - 1))
 
 
+def round_significant(x: np.ndarray, digits: int) -> np.ndarray:
+    """Round to ``digits`` significant digits (monotone: order is kept)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(x)))
+    scale = 10.0 ** np.where(np.isfinite(magnitude), digits - 1 - magnitude, 0)
+    return np.round(x * scale) / scale
+
+
 def pick_quantiles(sorted_rows: np.ndarray, mirrored: bool = False) -> np.ndarray:
     """P10/P50/P90 of each row of an array sorted along its last axis, as float64 (rows, 3).
 
