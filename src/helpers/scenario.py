@@ -230,9 +230,8 @@ def parse_scenario_lenient(
             parse_scenario({key: value}, parameters)
             clean[key] = value
         except ScenarioError as exc:
-            notices.append(
-                _notice(str(key), value, "dropped", "; ".join(exc.problems), "无效，已忽略")
-            )
+            reasons = "; ".join(p.split(": ", 1)[-1] for p in exc.problems)
+            notices.append(_notice(str(key), value, "dropped", reasons, "无效，已忽略"))
     return parse_scenario(clean, parameters), notices
 
 

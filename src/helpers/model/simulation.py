@@ -72,6 +72,7 @@ class ScenarioResult:
         ).astype({"year": "Int64", "value": float})
 
     def warnings_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The warnings as a table (code, region, year, message in ``lang``)."""
         return pd.DataFrame(
             [
                 {"code": w.code, "region": w.region, "year": w.year, "message": w.message(lang)}
@@ -96,7 +97,10 @@ class ScenarioResult:
             raise KeyError(f"no single value for {variable}/{region}/{year}/{run}/{stat}")
         return float(hit["value"].iloc[0])
 
-    def metric(self, metric: str, region: str, run: str = "scenario", stat: str = "central"):
+    def metric(
+        self, metric: str, region: str, run: str = "scenario", stat: str = "central"
+    ) -> float:
+        """One summary number, e.g. ``result.metric("parity_year_national", "NE3")``."""
         m = self.metrics
         hit = m[
             (m["metric"] == metric)
@@ -471,6 +475,7 @@ def _quantiles_of(key, sorted_rows, base_constant, centre: Paths):
 def _metrics_frame(
     centre: Paths, samples: Draws | None, share, parameters: ParameterSet
 ) -> pd.DataFrame:
+    """The per-region metrics table; ``share`` adds the share of implausible draws."""
     specs = parameters.metric_by_name
     rows = []
     for key, arr in centre.metrics.items():
