@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .calibration import _best_rows
+from .core import _capital_stock
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,12 @@ def student_t_quantile(p: float, df: int) -> float:
 
 
 def _pim(rd: np.ndarray, depreciation: float, price_inflation: float, floor: float = 0.01):
-    """R&D capital stock (first-year prices) by perpetual inventory; rd is (years, provinces)."""
+    """R&D capital stock (first-year prices) by perpetual inventory, as in the model (no lag);
+    ``rd`` is (years, provinces)."""
     n = rd.shape[0]
     real = rd / (1 + price_inflation) ** np.arange(n)[:, None]
     growth = np.maximum((real[-1] / real[0]) ** (1 / (n - 1)) - 1, floor)
-    stock = np.empty_like(real)
-    stock[0] = real[0] / (growth + depreciation)
-    for t in range(1, n):
-        stock[t] = (1 - depreciation) * stock[t - 1] + real[t]
-    return stock
+    return _capital_stock(real[0] / (growth + depreciation), real, 1 - depreciation)
 
 
 def _demean(x: np.ndarray, province_fe: bool) -> np.ndarray:
