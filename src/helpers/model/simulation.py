@@ -477,28 +477,44 @@ def _metrics_frame(
 ) -> pd.DataFrame:
     """The per-region metrics table; ``share`` adds the share of implausible draws."""
     specs = parameters.metric_by_name
-    rows = []
-    for key, arr in centre.metrics.items():
-        metric, run = key
-        central = arr[:, 0].astype(float)
-        sample = samples.metrics.get(key) if samples is not None else None
-        if sample is not None and sample.shape[-1] > 1:
-            values, stats = summarise_columns(central, np.array(sample, np.float32))
-            values[:, 1:] = round_significant(values[:, 1:], 7)
-        elif sample is not None:
-            values, stats = summarise_columns(central, np.empty((len(central), 0)), [])
-        else:
-            values, stats = summarise_columns(central, None)
-        for i, region in enumerate(SCENARIO_REGIONS):
-            for j, stat in enumerate(stats):
-                rows.append((region, metric, run, stat, float(values[i, j]), specs[metric].unit))
-    if share is not None:
-        name = "share_of_draws_implausible_return"
-        for region, value in zip(SCENARIO_REGIONS, share, strict=True):
-            rows.append(
-                (region, name, "scenario", "ensemble", float(value) * 100, specs[name].unit)
-            )
-    return pd.DataFrame(rows, columns=list(METRIC_COLUMNS))
+    metric_names = list(specs)
+    keys = list(centre.metrics)
+    central = np.concatenate([centre.metrics[key][:, 0] for key in keys]).astype(float)
+    n_regions = len(SCENARIO_REGIONS)
+    if samples is None:
+        values, stats = central[:, None], ("central",)
+    else:
+        random = [i for i, key in enumerate(keys) if samples.metrics[key].shape[-1] > 1]
+        rows = np.concatenate([np.arange(i * n_regions, (i + 1) * n_regions) for i in random])
+        draws = np.concatenate([samples.metrics[keys[i]] for i in random]).astype(np.float32)
+        values, stats = summarise_columns(central, draws, rows)
+        values[:, 1:] = round_significant(values[:, 1:], 7)
+    n_stats, per_key = len(stats), n_regions * len(stats)
+    region = np.tile(np.repeat(np.arange(n_regions), n_stats), len(keys))
+    metric = np.repeat([metric_names.index(key[0]) for key in keys], per_key)
+    run = np.repeat([RUNS.index(key[1]) for key in keys], per_key)
+    stat = np.tile(np.arange(n_stats), len(keys) * n_regions)
+    value = values.reshape(-1)
+    if share is not None:  # one number per region, over the whole ensemble of draws
+        region = np.append(region, np.arange(n_regions))
+        metric = np.append(
+            metric, [metric_names.index("share_of_draws_implausible_return")] * n_regions
+        )
+        run = np.append(run, [RUNS.index("scenario")] * n_regions)
+        stat = np.append(stat, [n_stats] * n_regions)
+        value = np.append(value, np.asarray(share, float) * 100)
+    unit_names = sorted({m.unit for m in specs.values()})
+    units = np.array([unit_names.index(m.unit) for m in specs.values()])
+    return pd.DataFrame(
+        {
+            "region": _categorical(region, SCENARIO_REGIONS),
+            "metric": _categorical(metric, metric_names),
+            "run": _categorical(run, RUNS),
+            "stat": _categorical(stat, (*stats, "ensemble")),
+            "value": value,
+            "unit": _categorical(units[metric], unit_names),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------ tornado

@@ -23,30 +23,39 @@ QUANTILES = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
 _MAX_REDRAWS = 50
 
 
-def triangular_inverse_cdf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
-    """Quantile function of the triangular distribution.
+def triangular_inverse_cdf(u, low, mode, high) -> np.ndarray:
+    """Quantile function of the triangular distribution (arguments broadcast together).
 
     .. math::
         F^{-1}(u) = \\begin{cases} a + \\sqrt{u (b-a)(c-a)} & u < (c-a)/(b-a) \\\\
                     b - \\sqrt{(1-u)(b-a)(b-c)} & \\text{otherwise} \\end{cases}
 
-    with a = low, b = high, c = mode.
+    with a = low, b = high, c = mode. Where low = high the value is low.
     """
-    if high == low:
-        return np.full_like(u, low, dtype=float)
+    u, low, mode, high = (np.asarray(x, float) for x in (u, low, mode, high))
     width = high - low
-    split = (mode - low) / width
-    lower = low + np.sqrt(u * width * (mode - low))
-    upper = high - np.sqrt((1.0 - u) * width * (high - mode))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        split = np.where(width > 0, (mode - low) / width, 0.0)
+    lower = low + np.sqrt(u * (width * (mode - low)))
+    upper = high - np.sqrt((1.0 - u) * (width * (high - mode)))
     return np.where(u < split, lower, upper)
 
 
-def _draw_one(spec, central: float, u: np.ndarray) -> np.ndarray:
-    low = min(spec.range.low, central)
-    high = max(spec.range.high, central)
-    if spec.scale == "log":
-        return np.exp(triangular_inverse_cdf(u, math.log(low), math.log(central), math.log(high)))
-    return triangular_inverse_cdf(u, low, central, high)
+def _draw(specs, central: dict[str, float], u: np.ndarray) -> np.ndarray:
+    """Draws for ``specs`` (one row each) from uniforms ``u`` of shape (len(specs), n).
+
+    The mode is the central value; the range widens to include it. Log-scale specs are drawn
+    as a triangular distribution of the logarithm.
+    """
+    mode = np.array([central[s.name] for s in specs])
+    low = np.minimum([s.range.low for s in specs], mode)
+    high = np.maximum([s.range.high for s in specs], mode)
+    is_log = np.array([s.scale == "log" for s in specs])[:, None]
+    low, mode, high = (
+        np.where(is_log[:, 0], np.log(np.abs(x) + (x == 0)), x)[:, None] for x in (low, mode, high)
+    )
+    x = triangular_inverse_cdf(u, low, mode, high)
+    return np.where(is_log, np.exp(np.where(is_log, x, 0.0)), x)
 
 
 def draw_assumptions(
@@ -82,10 +91,8 @@ def draw_assumptions(
         return out
     rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
     specs = parameters.drawn
-    uniforms = rng.random((len(specs), draws))
-    samples = {}
-    for spec, u in zip(specs, uniforms, strict=True):
-        samples[spec.name] = _draw_one(spec, central[spec.name], u)
+    drawn = _draw(specs, central, rng.random((len(specs), draws)))
+    samples = {spec.name: row for spec, row in zip(specs, drawn, strict=True)}
 
     limit = parameters.monte_carlo.max_returns_to_scale
     beta, gamma = "patent_elasticity_rd_stock", "patent_elasticity_researchers"
@@ -95,8 +102,8 @@ def draw_assumptions(
             if not bad.any():
                 break
             n_bad = int(bad.sum())
-            for name in (beta, gamma):
-                samples[name][bad] = _draw_one(parameters[name], central[name], rng.random(n_bad))
+            pair = (parameters[beta], parameters[gamma])
+            samples[beta][bad], samples[gamma][bad] = _draw(pair, central, rng.random((2, n_bad)))
     for name, sample in samples.items():
         out[name] = np.concatenate([[central[name]], sample])
     return out
