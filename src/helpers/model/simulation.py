@@ -85,32 +85,22 @@ class ScenarioResult:
         self, variable: str, region: str, year: int, run: str = "scenario", stat: str = "central"
     ) -> float:
         """One number from the series, e.g. ``result.value("rd_intensity", "CN-HL", 2030)``."""
-        s = self.series
-        hit = s[
-            (s["variable"] == variable)
-            & (s["region"] == region)
-            & (s["year"] == year)
-            & (s["run"] == run)
-            & (s["stat"] == stat)
-        ]
-        if len(hit) != 1:
-            raise KeyError(f"no single value for {variable}/{region}/{year}/{run}/{stat}")
-        return float(hit["value"].iloc[0])
+        return _one(self.series, variable=variable, region=region, year=year, run=run, stat=stat)
 
     def metric(
         self, metric: str, region: str, run: str = "scenario", stat: str = "central"
     ) -> float:
         """One summary number, e.g. ``result.metric("parity_year_national", "NE3")``."""
-        m = self.metrics
-        hit = m[
-            (m["metric"] == metric)
-            & (m["region"] == region)
-            & (m["run"] == run)
-            & (m["stat"] == stat)
-        ]
-        if len(hit) != 1:
-            raise KeyError(f"no single value for {metric}/{region}/{run}/{stat}")
-        return float(hit["value"].iloc[0])
+        return _one(self.metrics, metric=metric, region=region, run=run, stat=stat)
+
+
+def _one(frame: pd.DataFrame, **where) -> float:
+    """The single value of ``frame`` whose columns equal ``where``."""
+    mask = np.logical_and.reduce([frame[column] == value for column, value in where.items()])
+    hit = frame.loc[mask, "value"]
+    if len(hit) != 1:
+        raise KeyError(f"no single value for {where}")
+    return float(hit.iloc[0])
 
 
 # ------------------------------------------------------------------------------ levers
