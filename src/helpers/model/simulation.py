@@ -1,0 +1,590 @@
+"""Public entry points: :func:`simulate` a scenario and :func:`tornado` its sensitivities."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .calibration import OUTPUT_REGIONS, Baseline
+from .checks import ModelWarning, scenario_warnings
+from .core import REGIONS, SCENARIO_REGIONS, Paths, evaluate
+from .parameters import NE_PROVINCES, ParameterSet, ScenarioError, load_parameters
+from .uncertainty import (
+    QUANTILES,
+    draw_assumptions,
+    pick_quantiles,
+    round_significant,
+    summarise_columns,
+)
+
+RUNS = ("baseline", "scenario", "change")
+SERIES_COLUMNS = ("region", "year", "variable", "run", "stat", "value", "unit")
+METRIC_COLUMNS = ("region", "metric", "run", "stat", "value", "unit")
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    series : DataFrame
+        Tidy time series, columns ``region, year, variable, run, stat, value, unit``.
+        ``run`` is ``baseline`` (no new policy), ``scenario`` or ``change`` (scenario − baseline,
+        computed draw by draw before summarising). ``stat`` is ``central`` (every assumption at
+        its set value) and, with draws, ``p10``, ``p50``, ``p90``.
+    metrics : DataFrame
+        Per-region summary numbers, columns ``region, metric, run, stat, value, unit``
+        (parity years are NaN when parity is not reached by the end year).
+    warnings : tuple of ModelWarning
+    levers : dict
+        Every lever as resolved per province ``{name: {region: value}}``.
+    assumptions : dict
+        Central value of every assumption.
+    draws, seed : int
+    """
+
+    series: pd.DataFrame
+    metrics: pd.DataFrame
+    warnings: tuple[ModelWarning, ...]
+    levers: dict[str, dict[str, float]]
+    assumptions: dict[str, float]
+    draws: int
+    seed: int | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Series and metrics in one tidy table; metric rows have an empty ``year``."""
+        metrics = self.metrics.rename(columns={"metric": "variable"}).assign(
+            year=pd.array([pd.NA] * len(self.metrics), dtype="Int64")
+        )
+        series = self.series.assign(year=self.series["year"].astype("Int64"))
+        columns = list(SERIES_COLUMNS)
+        return pd.concat(
+            [series[columns].astype(object), metrics[columns].astype(object)], ignore_index=True
+        ).astype({"year": "Int64", "value": float})
+
+    def warnings_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The warnings as a table (code, region, year, message in ``lang``)."""
+        return pd.DataFrame(
+            [
+                {"code": w.code, "region": w.region, "year": w.year, "message": w.message(lang)}
+                for w in self.warnings
+            ],
+            columns=["code", "region", "year", "message"],
+        )
+
+    def value(
+        self, variable: str, region: str, year: int, run: str = "scenario", stat: str = "central"
+    ) -> float:
+        """One number from the series, e.g. ``result.value("rd_intensity", "CN-HL", 2030)``."""
+        return _one(self.series, variable=variable, region=region, year=year, run=run, stat=stat)
+
+    def metric(
+        self, metric: str, region: str, run: str = "scenario", stat: str = "central"
+    ) -> float:
+        """One summary number, e.g. ``result.metric("parity_year_national", "NE3")``."""
+        return _one(self.metrics, metric=metric, region=region, run=run, stat=stat)
+
+
+def _one(frame: pd.DataFrame, **where) -> float:
+    """The single value of ``frame`` whose columns equal ``where``."""
+    mask = np.logical_and.reduce([frame[column] == value for column, value in where.items()])
+    hit = frame.loc[mask, "value"]
+    if len(hit) != 1:
+        raise KeyError(f"no single value for {where}")
+    return float(hit.iloc[0])
+
+
+# ------------------------------------------------------------------------------ levers
+
+
+def baseline_levers(
+    baseline: Baseline, parameters: ParameterSet | None = None
+) -> dict[str, dict[str, float]]:
+    """The no-policy setting of every lever, per province (what "reset" restores)."""
+    parameters = parameters or load_parameters()
+    return {
+        spec.name: dict(zip(NE_PROVINCES, _lever_default(spec, baseline).tolist(), strict=True))
+        for spec in parameters.levers
+    }
+
+
+def _lever_default(spec, baseline: Baseline) -> np.ndarray:
+    if spec.default_from is not None:
+        return np.array(
+            [baseline.value(spec.default_from, region) for region in NE_PROVINCES], dtype=float
+        )
+    return np.full(len(NE_PROVINCES), float(spec.default))
+
+
+def resolve_levers(
+    levers: Mapping[str, Any] | None, baseline: Baseline, parameters: ParameterSet
+) -> dict[str, np.ndarray]:
+    """Validate lever values and expand them to one value per province (defaults elsewhere).
+
+    Raises
+    ------
+    ScenarioError
+        Unknown lever, value out of [min, max], unknown province, or a non-number.
+    """
+    checked = parameters.validate_levers(levers)
+    out = {}
+    for spec in parameters.levers:
+        values = _lever_default(spec, baseline)
+        given = checked.get(spec.name)
+        if isinstance(given, Mapping):
+            for region, value in given.items():
+                values[NE_PROVINCES.index(region)] = value
+        elif given is not None:
+            values[:] = given
+        out[spec.name] = values
+    return out
+
+
+def resolve_assumptions(
+    assumptions: Mapping[str, Any] | None, parameters: ParameterSet
+) -> dict[str, float]:
+    """Defaults of every assumption, updated with validated ``assumptions``."""
+    central = parameters.assumption_defaults()
+    central.update(parameters.validate_assumptions(assumptions))
+    return central
+
+
+# ------------------------------------------------------------------------------ simulate
+
+
+def simulate(
+    baseline: Baseline,
+    levers: Mapping[str, Any] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    *,
+    draws: int = 0,
+    seed: int | None = None,
+    parameters: ParameterSet | None = None,
+) -> ScenarioResult:
+    """Run a scenario against the no-policy baseline, with optional Monte Carlo uncertainty.
+
+    A pure function: the same arguments give the same result; nothing is read or written.
+
+    Parameters
+    ----------
+    baseline : Baseline
+        From :func:`calibrate`.
+    levers : mapping, optional
+        Policy levers by name (see ``parameters.yaml``), each a number for all three provinces or
+        ``{"CN-LN": …, "CN-JL": …, "CN-HL": …}``. Levers left out stay at their baseline setting.
+    assumptions : mapping, optional
+        Assumptions by name; the rest keep their defaults. A set value becomes the mode of that
+        assumption's triangular distribution in the Monte Carlo.
+    draws : int
+        Monte Carlo draws (0: central run only). 2,000 gives stable P10/P90.
+    seed : int, optional
+        Random seed; ``None`` uses :data:`DEFAULT_SEED`, so results are always reproducible.
+    parameters : ParameterSet, optional
+        Defaults to :func:`load_parameters`.
+
+    Returns
+    -------
+    ScenarioResult
+
+    Raises
+    ------
+    ScenarioError
+        A lever or assumption is unknown, out of range or not a number.
+
+    Notes
+    -----
+    The central run is computed in float64, the draws in float32 (their P10/P50/P90 keep about
+    seven significant digits, far finer than the uncertainty they describe). Jiangsu and the
+    nation are reference paths at central assumptions: the draws describe the Northeast.
+
+    Examples
+    --------
+    >>> result = simulate(baseline, {"rd_intensity_target": 2.65, "rd_intensity_target_year": 2030})
+    >>> result.value("rd_intensity", "CN-HL", 2030)  # doctest: +SKIP
+    2.65
+    """
+    parameters = parameters or load_parameters()
+    max_draws = parameters.monte_carlo.max_draws
+    if (
+        isinstance(draws, bool)
+        or not isinstance(draws, int | np.integer)
+        or not (0 <= draws <= max_draws)
+    ):
+        raise ScenarioError(
+            [f"draws: expected a whole number from 0 to {max_draws} (got {draws!r})"]
+        )
+    draws = int(draws)
+    lever_values = resolve_levers(levers, baseline, parameters)
+    central = resolve_assumptions(assumptions, parameters)
+    drawn = draw_assumptions(central, parameters, draws, seed)
+
+    centre = evaluate(baseline, lever_values, {k: v[:1] for k, v in drawn.items()})
+    samples = (
+        _run_draws(baseline, lever_values, drawn, draws, centre, parameters) if draws else None
+    )
+    share = samples.implausible_share if samples is not None else None
+    return ScenarioResult(
+        series=_series_frame(centre, samples, parameters),
+        metrics=_metrics_frame(centre, samples, share, parameters),
+        warnings=tuple(
+            scenario_warnings(centre, share, baseline, lever_values, central, parameters)
+        ),
+        levers={
+            k: dict(zip(NE_PROVINCES, v.tolist(), strict=True)) for k, v in lever_values.items()
+        },
+        assumptions=central,
+        draws=draws,
+        seed=seed,
+    )
+
+
+#: Draws evaluated in one go; larger runs are split into blocks of this size.
+DRAW_BLOCK = 4000
+
+#: Outputs whose quantiles follow exactly from another output's, because the benchmarks are
+#: reference paths: gap = benchmark intensity − intensity (decreasing), share = R&D ÷ Jiangsu's
+#: R&D (increasing). variable → (source variable, benchmark region, sign).
+DERIVED = {
+    "gap_to_national": ("rd_intensity", "CN", -1),
+    "gap_to_jiangsu": ("rd_intensity", "CN-JS", -1),
+    "rd_share_of_jiangsu": ("rd_expenditure", "CN-JS", +1),
+}
+
+
+@dataclass
+class Draws:
+    """Monte Carlo samples of the provinces and NE3, float32.
+
+    ``series`` maps each (variable, run) that depends on the draws to an array
+    (years, regions, draws); ``metrics`` maps each metric to (regions, draws) or (regions, 1)
+    when it does not depend on them.
+    """
+
+    series: dict[tuple[str, str], np.ndarray]
+    metrics: dict[tuple[str, str], np.ndarray]
+    implausible_share: np.ndarray
+
+
+def _run_draws(
+    baseline, lever_values, drawn, draws: int, centre: Paths, parameters: ParameterSet
+) -> Draws:
+    """Evaluate rows 1…draws in float32 (in blocks of :data:`DRAW_BLOCK` if there are more).
+
+    Jiangsu and the nation are reference paths taken from the central run ``centre``; the draws
+    cover the provinces and their aggregate.
+    """
+    from .checks import implausible_return_flags
+
+    def block(lo, hi):
+        width = max(hi - lo, 2)  # one draw is run twice so that its draw axis has length 2
+        values = {k: (np.resize(v[lo:hi], width) if v.size > 1 else v) for k, v in drawn.items()}
+        return evaluate(baseline, lever_values, values, dtype=np.float32, reference=centre)
+
+    bounds = [*range(1, draws + 1, DRAW_BLOCK), draws + 1]
+    if len(bounds) > 2 and bounds[-1] - bounds[-2] < 2:
+        del bounds[-2]  # never leave a block of a single draw
+    parts = [(lo, hi, block(lo, hi)) for lo, hi in itertools.pairwise(bounds)]
+    first = parts[0][2]
+    series, metrics = {}, {}
+    for store, name in ((series, "series"), (metrics, "metrics")):
+        for key, arr in getattr(first, name).items():
+            if arr.shape[-1] == 1:  # does not depend on the draws
+                if name == "metrics":
+                    store[key] = arr
+                continue
+            if len(parts) == 1:
+                store[key] = arr if arr.shape[-1] == draws else arr[..., :draws]
+            else:
+                store[key] = np.concatenate(
+                    [getattr(p, name)[key][..., : hi - lo] for lo, hi, p in parts], axis=-1
+                )
+    flags = np.concatenate(
+        [implausible_return_flags(p, parameters)[:, : hi - lo] for lo, hi, p in parts], axis=1
+    )
+    return Draws(series=series, metrics=metrics, implausible_share=flags.mean(axis=1))
+
+
+_DTYPES: dict = {}
+
+
+def _dtype(categories) -> pd.CategoricalDtype:
+    key = tuple(categories)
+    if key not in _DTYPES:  # building a CategoricalDtype checks its categories: do it once
+        _DTYPES[key] = pd.CategoricalDtype(list(key))
+    return _DTYPES[key]
+
+
+def _categorical(codes, categories):
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int16), dtype=_dtype(categories))
+
+
+@functools.lru_cache(maxsize=16)
+def _layout(layout: tuple, years: tuple, stats: tuple, variables: tuple, units: tuple):
+    """The structural columns of the series table (region, year, variable, run, stat, unit).
+
+    They depend only on which arrays exist and their shapes, so they are built once.
+    """
+    region_code = {r: i for i, r in enumerate(OUTPUT_REGIONS)}
+    var_codes, run_codes, reg_codes, year_col = [], [], [], []
+    for (variable, run), regions in layout:
+        size = len(years) * len(regions)
+        var_codes.append(np.full(size, variables.index(variable)))
+        run_codes.append(np.full(size, RUNS.index(run)))
+        reg_codes.append(np.tile([region_code[r] for r in regions], len(years)))
+        year_col.append(np.repeat(years, len(regions)))
+    n = len(stats)
+    var_codes = np.repeat(np.concatenate(var_codes), n)
+    unit_names = sorted(set(units))
+    unit_codes = np.array([unit_names.index(u) for u in units])[var_codes]
+    return {
+        "region": _categorical(np.repeat(np.concatenate(reg_codes), n), OUTPUT_REGIONS),
+        "year": np.repeat(np.concatenate(year_col), n).astype(np.int64),
+        "variable": _categorical(var_codes, variables),
+        "run": _categorical(np.repeat(np.concatenate(run_codes), n), RUNS),
+        "stat": _categorical(np.tile(np.arange(n), len(var_codes) // n), stats),
+        "unit": _categorical(unit_codes, unit_names),
+    }
+
+
+#: Sort the Monte Carlo rows on this many threads (numpy releases the GIL while sorting).
+SORT_THREADS = min(2, os.cpu_count() or 1)
+_SORT_POOL: list[ThreadPoolExecutor] = []  # created on first use, shared by every call
+
+
+def _sort_rows(rows: np.ndarray, n_regions: int, flags: dict, key) -> None:
+    """Sort rows along the draws in place; skip the base-year rows if they do not vary.
+
+    ``flags[key]`` records whether the base-year rows were constant (then their statistics
+    are the central value).
+    """
+    first = rows[:n_regions]
+    flags[key] = bool((first.min(axis=1) == first.max(axis=1)).all())
+    if flags[key]:
+        rows[n_regions:].sort(axis=1)
+    else:
+        rows.sort(axis=1)
+
+
+def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> tuple[dict, dict]:
+    """Each array as (years × regions, draws) rows sorted along the draws, and for each key
+    whether its base-year rows are constant.
+
+    Arrays that own their memory and are seen by no other key are sorted in place; the others
+    (views such as an unchanged scenario block) are sorted as copies. Large jobs are split over
+    :data:`SORT_THREADS` threads.
+    """
+    viewed = {id(a.base) for a in series.values() if a.base is not None}
+    seen: set[int] = set()
+    out, jobs, flags = {}, [], {}
+    for key, arr in series.items():
+        n = arr.shape[-1]
+        own = (
+            arr.base is None
+            and id(arr) not in viewed
+            and id(arr) not in seen
+            and arr.flags.c_contiguous
+        )
+        seen.add(id(arr))
+        rows = arr.reshape(-1, n) if own else np.array(arr, copy=True).reshape(-1, n)
+        out[key] = rows
+        jobs.append((rows, arr.shape[1], flags, key))
+    size = sum(job[0].size for job in jobs)
+    if SORT_THREADS > 1 and size > 500_000:
+        if not _SORT_POOL:
+            _SORT_POOL.append(ThreadPoolExecutor(SORT_THREADS, thread_name_prefix="nqp-sort"))
+        half = len(jobs) // 2
+        other = _SORT_POOL[0].submit(lambda: [_sort_rows(*job) for job in jobs[half:]])
+        for job in jobs[:half]:
+            _sort_rows(*job)
+        other.result()
+    else:
+        for job in jobs:
+            _sort_rows(*job)
+    return out, flags
+
+
+def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet) -> pd.DataFrame:
+    """Summarise every (variable, run) into the tidy series table."""
+    outputs = parameters.output_by_name
+    variables = tuple(outputs)
+    keys = list(centre.series)
+    stats = ("central",) if samples is None else ("central", *QUANTILES)
+    blocks = []
+    sorted_rows, base_constant = _sorted_rows(samples.series) if samples is not None else ({}, {})
+    for key in keys:
+        central = centre.series[key][:, :, 0]  # (years, regions)
+        values = np.repeat(central.reshape(-1, 1), len(stats), axis=1)
+        found = _quantiles_of(key, sorted_rows, base_constant, centre) if samples else None
+        if found is not None:
+            picked, skip_base_year = found  # (years × draw regions, 3)
+            n_years, n_regions = central.shape
+            n_draw = picked.shape[0] // n_years
+            grid = values.reshape(n_years, n_regions, len(stats))
+            first = 1 if skip_base_year else 0  # constant base year: keep the exact central value
+            grid[first:, :n_draw, 1:] = round_significant(  # float32 precision, no noise digits
+                picked.reshape(n_years, n_draw, -1)[first:], 7
+            )
+        blocks.append(values)
+    layout = tuple((key, centre.regions[key]) for key in keys)
+    columns = _layout(
+        layout, tuple(centre.years), stats, variables, tuple(outputs[v].unit for v in variables)
+    )
+    return pd.DataFrame({**columns, "value": np.concatenate(blocks).reshape(-1)})[
+        list(SERIES_COLUMNS)
+    ]
+
+
+def _quantiles_of(key, sorted_rows, base_constant, centre: Paths):
+    """P10/P50/P90 rows for ``key`` from the sorted draws and whether its base-year rows are
+    constant; None if it does not depend on the draws."""
+    variable, run = key
+    if key in sorted_rows:
+        return pick_quantiles(sorted_rows[key]), base_constant[key]
+    source, bench, sign = DERIVED.get(variable, (None, None, 0))
+    if (source, run) not in sorted_rows:
+        return None
+    rows = sorted_rows[(source, run)]
+    reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0]  # (years,)
+    reference = np.repeat(reference, rows.shape[0] // len(reference))[:, None]
+    if sign < 0:  # quantile q of (reference − x) is reference − quantile (1 − q) of x
+        picked = reference - pick_quantiles(rows, mirrored=True)
+    else:
+        picked = pick_quantiles(rows) / reference * 100
+    return picked, base_constant[(source, run)]
+
+
+def _metrics_frame(
+    centre: Paths, samples: Draws | None, share, parameters: ParameterSet
+) -> pd.DataFrame:
+    """The per-region metrics table; ``share`` adds the share of implausible draws."""
+    specs = parameters.metric_by_name
+    metric_names = list(specs)
+    keys = list(centre.metrics)
+    central = np.concatenate([centre.metrics[key][:, 0] for key in keys]).astype(float)
+    n_regions = len(SCENARIO_REGIONS)
+    if samples is None:
+        values, stats = central[:, None], ("central",)
+    else:
+        random = [i for i, key in enumerate(keys) if samples.metrics[key].shape[-1] > 1]
+        rows = np.concatenate([np.arange(i * n_regions, (i + 1) * n_regions) for i in random])
+        draws = np.concatenate([samples.metrics[keys[i]] for i in random]).astype(np.float32)
+        values, stats = summarise_columns(central, draws, rows)
+        values[:, 1:] = round_significant(values[:, 1:], 7)
+    n_stats, per_key = len(stats), n_regions * len(stats)
+    region = np.tile(np.repeat(np.arange(n_regions), n_stats), len(keys))
+    metric = np.repeat([metric_names.index(key[0]) for key in keys], per_key)
+    run = np.repeat([RUNS.index(key[1]) for key in keys], per_key)
+    stat = np.tile(np.arange(n_stats), len(keys) * n_regions)
+    value = values.reshape(-1)
+    if share is not None:  # one number per region, over the whole ensemble of draws
+        region = np.append(region, np.arange(n_regions))
+        metric = np.append(
+            metric, [metric_names.index("share_of_draws_implausible_return")] * n_regions
+        )
+        run = np.append(run, [RUNS.index("scenario")] * n_regions)
+        stat = np.append(stat, [n_stats] * n_regions)
+        value = np.append(value, np.asarray(share, float) * 100)
+    unit_names = sorted({m.unit for m in specs.values()})
+    units = np.array([unit_names.index(m.unit) for m in specs.values()])
+    return pd.DataFrame(
+        {
+            "region": _categorical(region, SCENARIO_REGIONS),
+            "metric": _categorical(metric, metric_names),
+            "run": _categorical(run, RUNS),
+            "stat": _categorical(stat, (*stats, "ensemble")),
+            "value": value,
+            "unit": _categorical(units[metric], unit_names),
+        }
+    )
+
+
+# ------------------------------------------------------------------------------ tornado
+
+
+def tornado(
+    baseline: Baseline,
+    levers: Mapping[str, Any] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    *,
+    variable: str = "gdp",
+    run: str = "change",
+    region: str = "NE3",
+    year: int | None = None,
+    parameters: ParameterSet | None = None,
+) -> pd.DataFrame:
+    """One-at-a-time sensitivity of one output to every assumption with a range.
+
+    Each assumption is set to the low and then the high end of its range while all others keep
+    their central values; the output is read for ``region`` in ``year`` (default: the end year).
+
+    Returns
+    -------
+    DataFrame
+        One row per assumption, largest swing first: ``parameter, symbol, label_en, label_zh,
+        grade, input_low, input_central, input_high, output_low, output_central, output_high,
+        swing`` (``swing`` = |output_high − output_low|).
+    """
+    parameters = parameters or load_parameters()
+    if (variable, run) not in {(v.name, r) for v in parameters.outputs for r in RUNS}:
+        raise ScenarioError([f"variable: unknown output {variable!r} or run {run!r}"])
+    lever_values = resolve_levers(levers, baseline, parameters)
+    central = resolve_assumptions(assumptions, parameters)
+    year = baseline.end_year if year is None else int(year)
+
+    def read(paths: Paths) -> np.ndarray:
+        arr = paths.series.get((variable, run))
+        if arr is None:
+            raise ScenarioError([f"variable: {variable!r} has no {run!r} run"])
+        regions = paths.regions[(variable, run)]
+        if region not in regions:
+            raise ScenarioError([f"region: {region!r} is not in the {run!r} run"])
+        return arr[year - baseline.base_year, regions.index(region), :]
+
+    ranged = [p for p in parameters.assumptions if p.range is not None]
+    floats = [p for p in ranged if not p.is_int]
+    # Row 0 central, then low/high for each float assumption: one vectorised run.
+    rows = 1 + 2 * len(floats)
+    arrays = {name: np.full(rows, value, dtype=float) for name, value in central.items()}
+    for i, spec in enumerate(floats):
+        arrays[spec.name][1 + 2 * i] = spec.range.low
+        arrays[spec.name][2 + 2 * i] = spec.range.high
+    out = read(evaluate(baseline, lever_values, arrays))
+    results = {spec.name: (out[1 + 2 * i], out[2 + 2 * i]) for i, spec in enumerate(floats)}
+    centre = float(out[0])
+    for spec in (p for p in ranged if p.is_int):
+        pair = []
+        for end in (spec.range.low, spec.range.high):
+            values = {name: np.array([value]) for name, value in central.items()}
+            values[spec.name] = np.array([end])
+            pair.append(read(evaluate(baseline, lever_values, values))[0])
+        results[spec.name] = tuple(pair)
+
+    table = pd.DataFrame(
+        [
+            {
+                "parameter": spec.name,
+                "symbol": spec.symbol,
+                "label_en": spec.label_en,
+                "label_zh": spec.label_zh,
+                "grade": spec.grade,
+                "input_low": spec.range.low,
+                "input_central": central[spec.name],
+                "input_high": spec.range.high,
+                "output_low": float(results[spec.name][0]),
+                "output_central": centre,
+                "output_high": float(results[spec.name][1]),
+            }
+            for spec in ranged
+        ]
+    )
+    table["swing"] = (table["output_high"] - table["output_low"]).abs()
+    return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
