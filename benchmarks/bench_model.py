@@ -30,16 +30,13 @@ TARGET_MS = 20.0
 
 
 def load_panel(path: str | None):
-    """The data panel: a CSV if given, else the data layer, else the tests' temporary shim."""
+    """The data panel: a CSV if given, else the data layer."""
     import pandas as pd
 
     if path:
         return pd.read_csv(path)
-    try:
-        from helpers.data import load_panel as data_layer
-    except ImportError:  # temporary, until the data layer is merged
-        sys.path.insert(0, str(ROOT / "tests"))
-        from _panel_shim import load_panel as data_layer
+    from helpers.data import load_panel as data_layer
+
     return data_layer()
 
 

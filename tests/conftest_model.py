@@ -1,12 +1,10 @@
 """Fixtures shared by the model and scenario tests (imported explicitly, not a conftest plugin).
 
-This is the one place that says where the data panel comes from. Until the data layer lands it
-is the temporary shim built from the shared reference CSVs; at merge, swap the import below for
-``from helpers.data import load_panel`` and delete ``tests/_panel_shim.py``.
+This is the one place that says where the data panel comes from: the validated data layer.
 
 Use in a test module::
 
-    from conftest_model import baseline, panel  # noqa: F401  (pytest fixtures)
+    from tests.conftest_model import baseline, panel  # noqa: F401  (pytest fixtures)
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ from __future__ import annotations
 import functools
 
 import pytest
-from _panel_shim import load_panel  # temporary: replaced by `from helpers.data import load_panel`
 
+from helpers.data import load_panel
 from helpers.model import Baseline, calibrate
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_model import baseline, panel  # noqa: F401
 
 from helpers.model import MODEL_REGIONS, CalibrationError, calibrate
+from tests.conftest_model import baseline, panel  # noqa: F401
 
 
 def _value(panel, region, indicator, year):  # noqa: F811

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest_model import panel  # noqa: F401
 
 from helpers.model import estimate_knowledge_production, load_parameters
 from helpers.model.estimation import student_t_quantile
+from tests.conftest_model import panel  # noqa: F401
 
 
 @pytest.mark.parametrize(("df", "expected"), [(10, 2.2281), (30, 2.0423), (100, 1.9840)])

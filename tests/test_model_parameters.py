@@ -7,10 +7,10 @@ import string
 
 import pytest
 import yaml
-from conftest_model import baseline  # noqa: F401
 
 from helpers.model import ParameterFileError, load_parameters, model_equations, simulate
 from helpers.model.parameters import PARAMETERS_PATH, parse_parameters
+from tests.conftest_model import baseline  # noqa: F401
 
 PARAMS = load_parameters()
 RAW = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest_model import baseline, model_baseline  # noqa: F401
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.model import NE_PROVINCES, baseline_levers, load_parameters, simulate
+from tests.conftest_model import baseline, model_baseline  # noqa: F401
 
 PARAMS = load_parameters()
 SETTINGS = settings(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest_model import baseline  # noqa: F401
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from helpers.model.uncertainty import (
     summarise_columns,
     triangular_inverse_cdf,
 )
+from tests.conftest_model import baseline  # noqa: F401
 
 PARAMS = load_parameters()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest_model import baseline  # noqa: F401
 
 from helpers.model import simulate
+from tests.conftest_model import baseline  # noqa: F401
 
 
 def _codes(result):

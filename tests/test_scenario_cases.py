@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 import pytest
 import yaml
-from conftest_model import baseline  # noqa: F401
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from helpers.scenario import parse_scenario
+from tests.conftest_model import baseline  # noqa: F401
 
 CASES = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 

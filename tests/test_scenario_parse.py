@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest_model import baseline, panel  # noqa: F401
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from helpers.scenario import (
     parse_scenario_lenient,
     scenario_to_yaml,
 )
+from tests.conftest_model import baseline, panel  # noqa: F401
 
 PARAMS = load_parameters()
 SRC = Path(__file__).resolve().parents[1] / "src"

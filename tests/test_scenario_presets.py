@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest_model import baseline  # noqa: F401
 
 from helpers.model import load_parameters, simulate
 from helpers.presets import PRESETS, preset_levers
+from tests.conftest_model import baseline  # noqa: F401
 
 MEASURES = [
     "innovation_platforms",
