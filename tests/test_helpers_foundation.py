@@ -119,18 +119,22 @@ def test_live_chart_works_offline(intensity):
 
 
 def test_year_explorer_moves_chart_and_caption_together():
-    box = panels.year_explorer(load_panel())
-    slider, status, chart, caption = box.children
+    box = panels.year_explorer(load_panel(), "en")
+    slider, status, frame = box.children
+    chart = frame.children[0]
     assert slider.value == slider.max
     slider.value = slider.max - 1
     assert chart.params.year == slider.max - 1
-    assert f"In {slider.max - 1}," in caption.value
+    assert f"In {slider.max - 1}," in frame.caption.value
+    assert f"<td>{slider.max - 1}</td>" in frame.table.value
+    assert f"<td>{slider.max}</td>" not in frame.table.value
     assert status.value == ""
 
 
 def test_year_explorer_rejects_a_year_without_data():
-    box = panels.year_explorer(load_panel())
-    slider, status, chart, _ = box.children
+    box = panels.year_explorer(load_panel(), "en")
+    slider, status, frame = box.children
+    chart = frame.children[0]
     # A value from the browser is untrusted: simulate one that bypassed the slider's bounds.
     handler = slider._trait_notifiers["value"]["change"][0]
     handler({"new": 1900, "old": slider.value, "name": "value", "owner": slider})

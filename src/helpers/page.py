@@ -21,10 +21,18 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import __version__, text
+from helpers import NOTEBOOK_DIR, __version__, text
 
-#: The app's pages, in reading order: (notebook file, key of its short title).
-PAGES: tuple[tuple[str, str], ...] = (("00_start_here.ipynb", "nav.start"),)
+#: The app's pages, in reading order: (notebook file, key of its short title). The header links
+#: only those that exist, so a page in progress never shows a broken link.
+PAGES: tuple[tuple[str, str], ...] = (
+    ("00_start_here.ipynb", "nav.start"),
+    ("01_foundations.ipynb", "nav.foundations"),
+    ("02_challenges.ipynb", "nav.challenges"),
+    ("03_measures.ipynb", "nav.measures"),
+    ("04_workshop.ipynb", "nav.workshop"),
+    ("05_nqp_index.ipynb", "nav.index"),
+)
 #: Longest query string read at all; anything longer is ignored with a notice.
 MAX_QUERY_LENGTH = 4096
 
@@ -59,6 +67,7 @@ class Page:
         nav = " · ".join(
             f'<a href="{html.escape(self.link(nb))}">{html.escape(self.t(key))}</a>'
             for nb, key in PAGES
+            if (NOTEBOOK_DIR / nb).exists()
         )
         switch = " | ".join(
             f"<b>{html.escape(name)}</b>"

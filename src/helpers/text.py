@@ -1,8 +1,9 @@
-"""Every user-visible string, in English and 简体中文, from one message catalogue per language.
+"""Every user-visible string, in English and 简体中文, from one string table per language.
 
-The catalogues are gettext PO files in ``helpers/locales/<lang>/LC_MESSAGES/nqp.po``, read with
-Babel (no compile step). PO is what translation tools (Poedit, Weblate, Crowdin) edit, so adding
-a language means adding one PO file; no notebook changes. Message ids are stable keys such as
+The table is a set of gettext PO files in ``helpers/locales/<lang>/LC_MESSAGES/*.po`` (``nqp.po``
+for what pages share, one file per part of the app), read with Babel (no compile step). PO is
+what translation tools (Poedit, Weblate, Crowdin) edit, so adding a language means adding PO
+files; no notebook changes. Message ids are stable keys such as
 ``start.title``; English is a catalogue like any other. Values are filled with ``str.format``
 placeholders (``{year}``); a test checks that every key exists in every language with the same
 placeholders.
@@ -25,10 +26,11 @@ from babel.numbers import format_decimal
 log = logging.getLogger("helpers.text")
 
 LOCALE_DIR = Path(__file__).parent / "locales"
-DOMAIN = "nqp"
 #: Language code in URLs (``?lang=zh``) -> Babel locale of the catalogue and of number formats.
 LANGUAGES: dict[str, str] = {"en": "en", "zh": "zh_Hans_CN"}
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
+#: What goes between two sentences: a space in English, nothing in Chinese.
+SENTENCE_SEPARATOR = {"en": " ", "zh": ""}
 DEFAULT_LANGUAGE = "en"
 
 _current = os.environ.get("NQP_LANG", DEFAULT_LANGUAGE)
@@ -38,18 +40,30 @@ class TranslationError(KeyError):
     """A key is missing from a catalogue (the catalogue tests fail before this can ship)."""
 
 
-def catalogue_path(lang: str) -> Path:
-    return LOCALE_DIR / LANGUAGES[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_paths(lang: str) -> list[Path]:
+    """The PO files of one language, in a fixed order."""
+    return sorted((LOCALE_DIR / LANGUAGES[lang] / "LC_MESSAGES").glob("*.po"))
 
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All messages of one language: key -> text (empty translations left out)."""
+    """All messages of one language: key -> text (empty translations left out).
+
+    A key defined in two files of the same language is an error.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    with catalogue_path(lang).open("rb") as handle:
-        po = read_po(handle, locale=LANGUAGES[lang], domain=DOMAIN)
-    return {m.id: m.string for m in po if m.id and isinstance(m.string, str) and m.string}
+    messages: dict[str, str] = {}
+    for path in catalogue_paths(lang):
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=LANGUAGES[lang], domain=path.stem)
+        for message in po:
+            if not message.id or not isinstance(message.string, str) or not message.string:
+                continue
+            if message.id in messages:
+                raise ValueError(f"{path.name}: key {message.id!r} is defined twice for {lang}")
+            messages[message.id] = message.string
+    return messages
 
 
 def normalise_language(value: str | None) -> str | None:
@@ -89,6 +103,11 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
             raise TranslationError(key)
     text = messages[key]
     return text.format(**values) if values else text
+
+
+def sentences(parts: list[str], lang: str | None = None) -> str:
+    """Join finished sentences the way the language does."""
+    return SENTENCE_SEPARATOR[lang or _current].join(p for p in parts if p)
 
 
 def placeholders(message: str) -> set[str]:

@@ -1,15 +1,7 @@
-"""Chart builders: a tidy DataFrame in, an ``alt.Chart`` out; and the one way charts are shown.
-
-Altair 6 emits Vega-Lite 6. Measured here (VOILA_NOTES.md) its default renderer fetches Vega from
-a CDN and its ``mimetype`` renderer draws nothing in Voilà 0.5, so every live chart is an
-:class:`altair.JupyterChart` in offline mode (the Vega bundle ships with vl-convert, inside the
-kernel): it renders in JupyterLab and in Voilà with the network off, and a slider that only
-changes a chart parameter costs ≈22 ms instead of ≈120 ms for a server-side SVG re-render.
-"""
+"""The start page's chart: R&D intensity of every province, one year at a time."""
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 
@@ -17,44 +9,7 @@ import altair as alt
 import pandas as pd
 
 from helpers import text
-
-#: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-    "black": "#000000",
-}
-NORTHEAST_CODES = ("CN-LN", "CN-JL", "CN-HL")
-
-
-@functools.cache
-def _enable_offline() -> None:
-    """Make JupyterChart load Vega from the kernel (vl-convert's bundle), never from a CDN."""
-    alt.JupyterChart.enable_offline()
-
-
-def live_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> alt.JupyterChart:
-    """Wrap a chart for display: offline, drawn as SVG, no export menu.
-
-    SVG (rather than canvas) keeps the marks in the page's DOM, where screen readers and the
-    browser tests can reach them.
-    """
-    _enable_offline()
-    widget = alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False})
-    if css_class:
-        widget.add_class(css_class)
-    return widget
-
-
-def region_name_column(lang: str) -> str:
-    """The panel column holding region names in ``lang``."""
-    return "region_zh" if lang == "zh" else "region_en"
+from helpers.charts import NORTHEAST_CODES, OKABE_ITO, region_name_column, source_caption
 
 
 def intensity_ranking(panel: pd.DataFrame, year: int, lang: str | None = None) -> alt.Chart:
@@ -162,14 +117,6 @@ def ranking_caption(panel: pd.DataFrame, year: int, lang: str | None = None) -> 
     national = rows.loc[rows["region"] == "CN", "value"]
     if not national.empty:
         summary += text.t("caption.national", lang, value=text.percent(national.iloc[0], 2, lang))
-    source = text.t(
-        "caption.source",
-        lang,
-        sources="; ".join(sorted(rows["source"].unique())),
-        grades=", ".join(sorted(rows["grade"].unique())),
-    )
-    return (
-        f'<p class="nqp-caption-summary">{html.escape(summary)}</p>'
-        '<p class="nqp-caption-source" style="font-size:90%;color:#444">'
-        f"{html.escape(source + text.t('caption.intensity_vintage', lang))}</p>"
+    return f'<p class="nqp-caption-summary">{html.escape(summary)}</p>' + source_caption(
+        rows, lang, note=text.t("caption.intensity_vintage", lang)
     )

@@ -1,4 +1,4 @@
-"""Widget panels: they wire data and chart builders together and hold no logic of their own."""
+"""The start page's panel: a year slider driving the R&D intensity ranking."""
 
 from __future__ import annotations
 
@@ -6,12 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from helpers import charts, text, ui
-
-
-def complete_years(rows: pd.DataFrame, regions: int = 32) -> list[int]:
-    """Years in which every region (31 provinces and the nation) has a value."""
-    counts = rows.groupby("year")["region"].nunique()
-    return sorted(int(y) for y in counts[counts >= regions].index)
+from helpers.panels import complete_years, data_table_html, display_table, figure
 
 
 def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
@@ -37,8 +32,12 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         layout=widgets.Layout(width="420px"),
     )
     slider.add_class("nqp-year-slider")
-    caption = widgets.HTML(charts.ranking_caption(rows, latest, lang))
-    caption.add_class("nqp-caption")
+
+    def table_for(year: int) -> pd.DataFrame:
+        shown = rows[rows["year"] == year].sort_values("value", ascending=False)
+        return display_table(shown.drop(columns=["indicator", "derived"]), lang)
+
+    frame = figure(chart, charts.ranking_caption(rows, latest, lang), table_for(latest), lang)
     status = ui.status_area()
 
     @ui.guarded(status, text.t("error.redraw", lang))
@@ -47,7 +46,8 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         if year not in years:
             raise ValueError(text.t("error.no_year_data", lang, year=year))
         chart.params.year = year
-        caption.value = charts.ranking_caption(rows, year, lang)
+        frame.caption.value = charts.ranking_caption(rows, year, lang)
+        frame.table.value = data_table_html(table_for(year), lang)
 
     slider.observe(show_year, names="value")
-    return widgets.VBox([slider, status, chart, caption])
+    return widgets.VBox([slider, status, frame])
