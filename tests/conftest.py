@@ -99,12 +99,13 @@ class App:
         return kernels
 
 
-def start_app(root: Path, log_path: Path) -> App:
+def start_app(root: Path, log_path: Path, extra_args: tuple[str, ...] = ()) -> App:
+    """Serve ``root`` as ``helpers.serve`` does; ``extra_args`` override settings for a test."""
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
-        voila_command(port, root=root),
+        [*voila_command(port, root=root), *extra_args],
         cwd=REPO_ROOT,
         env=voila_environment(),
         stdout=log,
