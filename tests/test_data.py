@@ -22,6 +22,7 @@ from helpers.data import (
     load_panel,
     load_regions,
     load_superseded,
+    processed,
 )
 from helpers.data.build import agree, build, format_number, resolve
 from helpers.data.sources import (
@@ -494,3 +495,39 @@ def test_codebook_lists_every_indicator_and_the_row_counts():
         assert f"`{indicator}`" in codebook, indicator
     for name, loader in (("panel", load_panel), ("superseded", load_superseded)):
         assert f"| `processed/{name}.csv` | {len(loader()):,} |" in codebook, name
+
+
+# --- the fast path for files the build validated ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(processed.PROCESSED_TABLES))
+def test_verified_read_gives_the_same_frame_as_full_validation(name):
+    """Reading a build-validated file without per-row checks loses nothing."""
+    from helpers.data.tables import read_table, read_verified_table
+
+    path = DATA_DIR / "processed" / name
+    spec = processed.PROCESSED_TABLES[name]
+    pd.testing.assert_frame_equal(read_verified_table(path, spec), read_table(path, spec))
+
+
+def test_committed_files_take_the_fast_path():
+    """The committed processed files are byte for byte those the build validated."""
+    for name in processed.PROCESSED_TABLES:
+        path = DATA_DIR / "processed" / name
+        assert processed._validated_hash(path) == processed._sha256(path), name
+
+
+def test_an_edited_file_is_validated_row_by_row(tmp_path):
+    """A file that differs from what the build validated gets the full check, with the row."""
+    shutil.copytree(DATA_DIR / "processed", tmp_path / "processed")
+    shutil.copy(DATA_DIR / "datapackage.json", tmp_path / "datapackage.json")
+    panel = tmp_path / "processed" / "panel.csv"
+    lines = panel.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[5].split(",")
+    value_at = processed.PANEL_SPEC.columns.index("value")
+    fields[value_at] = "-1"
+    lines[5] = ",".join(fields)
+    panel.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError) as error:
+        load_panel(tmp_path)
+    assert error.value.row == 6

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print("NQP Lab is starting (Voilà, preheating kernels) ...", flush=True)
+    from helpers.charts import ensure_offline_bundle
+
+    ensure_offline_bundle()  # built once here, so no kernel has to
     process = subprocess.Popen(
         voila_command(args.port, args.host), cwd=REPO_ROOT, env=voila_environment()
     )

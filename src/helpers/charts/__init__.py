@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import functools
 import html
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from helpers import text
+from helpers import REPO_ROOT, text
 
 #: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -35,10 +39,57 @@ OKABE_ITO = {
 NORTHEAST_CODES = ("CN-LN", "CN-JL", "CN-HL")
 
 
+#: Where the offline Vega bundle of JupyterChart is kept between kernels (not in git).
+BUNDLE_CACHE = REPO_ROOT / ".cache"
+
+_BUNDLE_SCRIPT = """
+import sys
+import altair as alt
+alt.JupyterChart.enable_offline()
+with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    handle.write(alt.JupyterChart._esm)
+"""
+
+
+def offline_bundle_path() -> Path:
+    """The cached bundle for the installed Altair and vl-convert (their versions name the file)."""
+    return BUNDLE_CACHE / f"jupyterchart-offline-altair{alt.__version__}-vlc{_vlc_version()}.js"
+
+
+def _vlc_version() -> str:
+    from importlib.metadata import version
+
+    return version("vl-convert-python")
+
+
+def ensure_offline_bundle() -> Path:
+    """Write JupyterChart's offline bundle to the cache, once, in a separate process.
+
+    ``alt.JupyterChart.enable_offline()`` builds the bundle with vl-convert's embedded JavaScript
+    runtime, which stays in the process: measured here, +120 MB in every kernel. Building it once
+    in a throwaway process and reading the file instead keeps each visitor's kernel small. The
+    app's launcher calls this before starting Voilà; a kernel that finds no file calls it too.
+    """
+    path = offline_bundle_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        subprocess.run(
+            [sys.executable, "-c", _BUNDLE_SCRIPT, str(partial)], check=True, capture_output=True
+        )
+        partial.replace(path)  # atomic: concurrent kernels never read half a file
+    return path
+
+
 @functools.cache
 def _enable_offline() -> None:
-    """Make JupyterChart load Vega from the kernel (vl-convert's bundle), never from a CDN."""
-    alt.JupyterChart.enable_offline()
+    """Make JupyterChart load Vega from the kernel (the cached bundle), never from a CDN.
+
+    Equivalent to ``alt.JupyterChart.enable_offline()`` (a test compares the two bundles),
+    without loading vl-convert into the kernel.
+    """
+    alt.JupyterChart._esm = ensure_offline_bundle().read_text(encoding="utf-8")
+    alt.JupyterChart._is_offline = True
 
 
 def live_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> alt.JupyterChart:
