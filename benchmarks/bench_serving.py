@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from helpers import NOTEBOOK_DIR  # noqa: E402
-from helpers.serve import voila_command, voila_environment  # noqa: E402
+from helpers.serve import POOLS_ENV, voila_command, voila_environment  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CHROMIUM = "/usr/bin/chromium"
@@ -113,13 +113,17 @@ def serve_root(notebooks: list[str], with_bare: bool = True) -> Path:
 
 
 @contextlib.contextmanager
-def served(root: Path, port: int, extra: tuple[str, ...] = ()):
+def served(root: Path, port: int, pools: str = ""):
+    """Voilà on ``root``; ``pools`` as the launcher's ``--pool`` options, e.g. ``"x.ipynb=40"``."""
     log = (RESULTS / "raw").joinpath(f"voila-{port}.log")
     log.parent.mkdir(parents=True, exist_ok=True)
+    env = voila_environment()
+    if pools:
+        env[POOLS_ENV] = pools
     process = subprocess.Popen(
-        [*voila_command(port, root=root), *extra],
+        voila_command(port, root=root),
         cwd=ROOT,
-        env=voila_environment(),
+        env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -147,6 +151,7 @@ def kernels(process) -> list[psutil.Process]:
 
 def wait_for_pool(process, count: int, timeout: float) -> None:
     """Wait until the preheated kernels exist and are idle (their notebooks executed)."""
+
     def quiet(kernel: psutil.Process) -> bool:
         try:
             return kernel.cpu_percent(interval=0.2) < 5

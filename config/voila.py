@@ -7,7 +7,7 @@ Python started there.) Each setting was checked against `voila --help-all` of Vo
 the README explains the choices.
 """
 
-from helpers.serve import cell_timeout
+from helpers.serve import cell_timeout, kernel_pools_from_env
 
 c = get_config()  # noqa: F821 -- provided by traitlets when Voilà loads this file
 
@@ -32,6 +32,11 @@ c.VoilaConfiguration.show_tracebacks = False
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = 1
 c.VoilaConfiguration.progressive_rendering = False
+# A room: more preheated kernels for the pages a workshop uses (`run.py app --pool PAGE=N`),
+# passed by the launcher in NQP_KERNEL_POOLS.
+pools = kernel_pools_from_env()
+if pools:
+    c.VoilaKernelManager.kernel_pools_config = pools
 # If jupytext is installed, its JupyterLab extension breaks Voilà's page (VOILA_NOTES.md).
 c.VoilaConfiguration.extension_denylist = ["jupyterlab-jupytext"]
 # Static files: images only; never notebooks or Python files.

@@ -216,3 +216,22 @@ def test_serve_refuses_a_busy_port(capsys):
 def test_start_url_points_at_the_start_page():
     assert serve.start_url("127.0.0.1", 8866).endswith(":8866/voila/render/00_start_here.ipynb")
     assert serve.start_url("0.0.0.0", 80).startswith("http://127.0.0.1:80/")
+
+
+def test_pool_option_names_a_page_and_a_count():
+    assert serve.parse_pool("00_start_here.ipynb=30") == ("00_start_here.ipynb", 30)
+    assert serve.parse_pool("00_start_here=5") == ("00_start_here.ipynb", 5)
+    for bad, message in [
+        ("nope.ipynb=3", "PAGE one of"),
+        ("00_start_here.ipynb", "PAGE one of"),
+        ("00_start_here.ipynb=many", "whole number"),
+        ("00_start_here.ipynb=999", "between 0 and 200"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            serve.parse_pool(bad)
+
+
+def test_pools_reach_voila_through_the_environment():
+    pools = serve.kernel_pools_from_env({serve.POOLS_ENV: "00_start_here.ipynb=12"})
+    assert pools == {"default": {"pool_size": 1}, "00_start_here.ipynb": {"pool_size": 12}}
+    assert serve.kernel_pools_from_env({}) == {}
