@@ -7,6 +7,7 @@ alternative)."""
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as widgets
 import pandas as pd
@@ -70,12 +71,30 @@ def figure(
     table: pd.DataFrame | None = None,
     lang: str | None = None,
     css_class: str | None = None,
+    *,
+    rows: pd.DataFrame | None = None,
+    name: str = "chart",
 ) -> widgets.VBox:
-    """A chart with its caption and, when given, its data table (the text alternative).
+    """A chart with its caption, its data table (the text alternative) and export buttons.
 
-    Returns a VBox ``[chart, caption, table]`` whose caption (an HTML widget) a callback may
-    update; ``box.caption`` and ``box.table`` reach them.
+    Parameters
+    ----------
+    chart
+        The live chart (a JupyterChart from ``charts.live_chart``) or any widget.
+    caption_html
+        Caption naming source, years and grade (``charts.source_caption``).
+    table
+        The numbers shown, as a reader's table (``display_table``); also the CSV export.
+    rows
+        The panel rows behind the chart, for the provenance lines of the CSV export.
+    name
+        Short name for exported files (``nqp-<name>-<lang>.png``).
+
+    Returns a VBox ``[chart, caption, table, exports]``; ``box.caption`` and ``box.table`` are
+    the HTML widgets a callback updates; ``box.set_table(frame, rows)`` replaces the table shown
+    and exported (and the rows whose sources, years and grades head the CSV).
     """
+    lang = lang or text.get_language()
     caption = widgets.HTML(caption_html)
     caption.add_class("nqp-caption")
     children = [chart, caption]
@@ -84,12 +103,75 @@ def figure(
         table_widget = widgets.HTML(data_table_html(table, lang))
         table_widget.add_class("nqp-table")
         children.append(table_widget)
+    state = {"table": table, "rows": rows}
+    exports = export_bar(chart, caption, state, name, lang)
+    if exports is not None:
+        children.append(exports)
     box = widgets.VBox(children)
     if css_class:
         box.add_class(css_class)
     box.caption = caption
     box.table = table_widget
+
+    def set_table(frame: pd.DataFrame, rows: pd.DataFrame | None = None) -> None:
+        state["table"] = frame
+        if rows is not None:
+            state["rows"] = rows
+        if table_widget is not None:
+            table_widget.value = data_table_html(frame, lang)
+
+    box.set_table = set_table
     return box
+
+
+def export_bar(chart, caption, state: dict, name: str, lang: str) -> widgets.Widget | None:
+    """PNG, SVG and CSV buttons for a figure; files are made only when asked for."""
+    import altair as alt
+
+    from helpers import export, ui
+    from helpers.widgets import DownloadButton
+
+    status = ui.status_area()
+
+    def show_error(exc: Exception) -> None:
+        status.value = ui.error_html(text.t("export.failed", lang), exc)
+
+    def caption_text() -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(caption.value)).split())
+
+    buttons = []
+    if isinstance(chart, alt.JupyterChart):
+
+        def image(fmt: str):
+            def produce() -> tuple[str, str, bytes]:
+                spec = export.spec_with_params(chart.chart, chart.params.trait_values())
+                spec = export.with_caption(spec, caption_text())
+                return (
+                    f"nqp-{name}-{lang}.{fmt}",
+                    export.FORMATS[fmt],
+                    export.render_chart(spec, fmt),
+                )
+
+            return produce
+
+        for fmt in ("png", "svg"):
+            button = DownloadButton(text.t(f"export.{fmt}", lang), image(fmt), show_error)
+            button.add_class(f"nqp-export-{fmt}")
+            buttons.append(button)
+    if state.get("table") is not None:
+
+        def produce_csv() -> tuple[str, str, bytes]:
+            payload = export.csv_with_provenance(state["table"], state["rows"], caption_text())
+            return f"nqp-{name}-{lang}.csv", "text/csv", payload
+
+        button = DownloadButton(text.t("export.csv", lang), produce_csv, show_error)
+        button.add_class("nqp-export-csv")
+        buttons.append(button)
+    if not buttons:
+        return None
+    bar = widgets.VBox([widgets.HBox(buttons), status])
+    bar.add_class("nqp-export-bar")
+    return bar
 
 
 from helpers.panels.start import year_explorer  # noqa: E402

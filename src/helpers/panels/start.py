@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from helpers import charts, text, ui
-from helpers.panels import complete_years, data_table_html, display_table, figure
+from helpers.panels import complete_years, display_table, figure
 
 
 def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
@@ -33,11 +33,20 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     )
     slider.add_class("nqp-year-slider")
 
-    def table_for(year: int) -> pd.DataFrame:
-        shown = rows[rows["year"] == year].sort_values("value", ascending=False)
-        return display_table(shown.drop(columns=["indicator", "derived"]), lang)
+    def rows_for(year: int) -> pd.DataFrame:
+        return rows[rows["year"] == year].sort_values("value", ascending=False)
 
-    frame = figure(chart, charts.ranking_caption(rows, latest, lang), table_for(latest), lang)
+    def table_for(year: int) -> pd.DataFrame:
+        return display_table(rows_for(year).drop(columns=["indicator", "derived"]), lang)
+
+    frame = figure(
+        chart,
+        charts.ranking_caption(rows, latest, lang),
+        table_for(latest),
+        lang,
+        rows=rows_for(latest),
+        name="ranking",
+    )
     status = ui.status_area()
 
     @ui.guarded(status, text.t("error.redraw", lang))
@@ -47,7 +56,7 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
             raise ValueError(text.t("error.no_year_data", lang, year=year))
         chart.params.year = year
         frame.caption.value = charts.ranking_caption(rows, year, lang)
-        frame.table.value = data_table_html(table_for(year), lang)
+        frame.set_table(table_for(year), rows_for(year))
 
     slider.observe(show_year, names="value")
     return widgets.VBox([slider, status, frame])
