@@ -46,6 +46,9 @@ class Page:
     lang: str
     query: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    #: "present" for presenter mode (``?mode=present``: big type, one idea per screen; the page
+    #: template does the layout and the keys), otherwise "".
+    mode: str = ""
 
     def t(self, key: str, **values: object) -> str:
         return text.t(key, self.lang, **values)
@@ -248,5 +251,10 @@ def open_page(name: str, raw_query: str | None = None) -> Page:
     page = Page(name=name, lang=text.set_language(code or text.get_language()), query=query)
     if requested is not None and code is None:
         page.notices.append(page.t("notice.unknown_language", value=requested[:20]))
+    mode = query.get("mode")
+    if mode == "present":
+        page.mode = mode
+    elif mode is not None:
+        page.notices.append(page.t("notice.unknown_mode", value=mode[:20]))
     page.notices.extend(page.t("notice.bad_address", problem=problem) for problem in problems)
     return page
