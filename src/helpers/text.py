@@ -124,3 +124,16 @@ def number(value: float, decimals: int = 1, lang: str | None = None) -> str:
 def percent(value: float, decimals: int = 1, lang: str | None = None) -> str:
     """A value already in percent, e.g. ``2.24`` -> ``'2.24%'``."""
     return number(value, decimals, lang) + "%"
+
+
+def big_number(value: float, lang: str | None = None) -> str:
+    """A count of people or yuan the way each language says it: ``11.0 million`` in English,
+    ``1,100万`` in Chinese (which counts in 万 = 10⁴ and 亿 = 10⁸)."""
+    lang = lang or _current
+    if lang == "zh":
+        if abs(value) >= 1e8:
+            return number(value / 1e8, 2, lang) + "亿"
+        return number(value / 1e4, 0, lang) + "万"
+    if abs(value) >= 1e9:
+        return number(value / 1e9, 2, lang) + " billion"
+    return number(value / 1e6, 1, lang) + " million"
