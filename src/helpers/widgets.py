@@ -1,4 +1,4 @@
-"""Two small browser-side widgets ipywidgets lacks: a download button and a copy button.
+"""Small browser-side widgets ipywidgets lacks: download, copy, and keeping the address current.
 
 Both are anywidgets with their JavaScript inline (a few lines, no CDN, no build step), so they
 work offline in JupyterLab and in the served app.
@@ -7,6 +7,8 @@ work offline in JupyterLab and in the served app.
   someone wants it), then the browser saves it under ``filename``.
 - :class:`CopyButton` copies ``text`` to the clipboard (with a fallback for pages served over plain
   HTTP on a network, where the clipboard API is not available).
+- :class:`AddressBar` keeps the page's address in step with its state (``history.replaceState``),
+  so the address bar is always a link to what is on screen and a reload keeps it.
 """
 
 from __future__ import annotations
@@ -135,3 +137,26 @@ class CopyButton(anywidget.AnyWidget):
     description = traitlets.Unicode("Copy").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     copied = traitlets.Int(0).tag(sync=True)
+
+
+_ADDRESS_ESM = """
+function render({ model, el }) {
+  el.style.display = "none";
+  const apply = () => {
+    const query = model.get("query");
+    if (window.location.pathname.indexOf("/voila/render/") === -1) return;  // not in JupyterLab
+    const url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(window.history.state, "", url);
+  };
+  model.on("change:query", apply);
+  apply();
+}
+export default { render };
+"""
+
+
+class AddressBar(anywidget.AnyWidget):
+    """Invisible: sets the browser's address to this page with ``query`` (in the served app)."""
+
+    _esm = _ADDRESS_ESM
+    query = traitlets.Unicode("").tag(sync=True)
