@@ -185,7 +185,7 @@ class PageLog:
 
 def _is_local(url: str) -> bool:
     parsed = urlparse(url)
-    return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOCAL_HOSTS
+    return parsed.scheme in {"data", "blob", "about", "file"} or parsed.hostname in LOCAL_HOSTS
 
 
 @pytest.fixture

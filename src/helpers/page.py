@@ -58,7 +58,11 @@ class Page:
         return Markdown(self.t(key, **values))
 
     def link(self, notebook: str, **params: str) -> str:
-        """Address of another page, keeping the language."""
+        """Address of another page, keeping the language (in a static export: its HTML file)."""
+        from helpers.static_export import is_static, static_name
+
+        if is_static():
+            return static_name(notebook.removesuffix(".ipynb"), self.lang)
         query = {"lang": self.lang, **params}
         return f"{notebook}?{urlencode(query)}"
 
@@ -108,6 +112,10 @@ class Page:
 
     def switch_language_link(self, lang: str) -> str:
         """This page in another language, every other address parameter kept."""
+        from helpers.static_export import is_static, static_name
+
+        if is_static():
+            return static_name(self.name, lang)
         return f"{self.name}.ipynb?{urlencode({**self.query, 'lang': lang})}"
 
 
@@ -243,7 +251,11 @@ def open_page(name: str, raw_query: str | None = None) -> Page:
         The query string; by default the visitor's (``QUERY_STRING`` in Voilà, empty in
         JupyterLab, where ``NQP_LANG`` or :func:`helpers.text.set_language` choose the language).
     """
-    if raw_query is None:
+    from helpers import static_export
+
+    if static_export.is_static():
+        static_export.enable()  # a read-only export: widgets become what they show
+    elif raw_query is None:
         warm_up()
     query, problems = read_query(request_query() if raw_query is None else raw_query)
     requested = query.get("lang")
