@@ -29,7 +29,11 @@ def chart_state(page) -> dict:
 
 def test_slider_changes_the_chart(app, page, artifacts):
     """Moving the year slider with the keyboard redraws the chart and its caption."""
+    bundles = []
+    page.on("request", lambda r: bundles.append(r.url) if "jupyterchart-offline" in r.url else None)
     open_page(page, app.url(START), HANDLE, CHART_MARKS)
+    # the Vega bundle comes once, from this server's template static files
+    assert len(bundles) == 1 and "/voila/templates/nqp/static/" in bundles[0]
     assert_no_error_text(page)
     before = chart_state(page)
     page.screenshot(path=artifacts / "start-before.png", full_page=True)

@@ -200,6 +200,8 @@ def test_every_page_waits_for_its_visitor_in_a_tagged_cell():
 
 def test_template_never_links_a_cdn():
     for path in (REPO_ROOT / "share/jupyter/voila/templates/nqp").iterdir():
+        if path.is_dir():  # static/: the generated Vega bundle, served from this machine
+            continue
         text = path.read_text()
         assert "https://" not in text and "http://" not in text, path
 

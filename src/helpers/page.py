@@ -258,6 +258,10 @@ def open_page(name: str, raw_query: str | None = None) -> Page:
     elif raw_query is None:
         warm_up()
     query, problems = read_query(request_query() if raw_query is None else raw_query)
+    if raw_query is None and not static_export.is_static():
+        from helpers import charts, share
+
+        charts.load_bundle_from(share.page_address())
     requested = query.get("lang")
     code = text.normalise_language(requested)
     page = Page(name=name, lang=text.set_language(code or text.get_language()), query=query)

@@ -62,6 +62,10 @@ def _vlc_version() -> str:
     return version("vl-convert-python")
 
 
+#: The app's template serves files from here at ``/voila/templates/nqp/static/`` (not in git).
+TEMPLATE_STATIC = REPO_ROOT / "share" / "jupyter" / "voila" / "templates" / "nqp" / "static"
+
+
 def ensure_offline_bundle() -> Path:
     """Write JupyterChart's offline bundle to the cache, once, in a separate process.
 
@@ -78,7 +82,31 @@ def ensure_offline_bundle() -> Path:
             [sys.executable, "-c", _BUNDLE_SCRIPT, str(partial)], check=True, capture_output=True
         )
         partial.replace(path)  # atomic: concurrent kernels never read half a file
+    served = TEMPLATE_STATIC / path.name
+    if not served.exists():
+        TEMPLATE_STATIC.mkdir(parents=True, exist_ok=True)
+        partial = served.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(path.read_bytes())
+        partial.replace(served)
     return path
+
+
+def load_bundle_from(page_url: str) -> None:
+    """Make this kernel's charts import the Vega bundle from the app's own server.
+
+    Inline, each chart carries the 0.9 MB bundle in its widget state: a page with several charts
+    sends it several times, and a chart that takes longer than anywidget's 2 s to start (seen
+    under load with four charts) fails. Served once at ``/voila/templates/nqp/static/``, the
+    browser downloads and evaluates it once per page, for every chart. ``page_url`` is the
+    visitor's page address (``http://host:port/.../voila/render/x.ipynb``).
+    """
+    marker = "voila/render/"
+    if marker not in page_url:
+        return
+    base = page_url[: page_url.index(marker)]
+    name = ensure_offline_bundle().name
+    alt.JupyterChart._esm = f"{base}voila/templates/nqp/static/{name}"
+    alt.JupyterChart._is_offline = True
 
 
 @functools.cache
