@@ -231,7 +231,13 @@ class DataGapError(NQPIndexError):
 
 @dataclass(frozen=True)
 class Note:
-    """A remark shown with a result, in both languages; ``kind`` is a stable key."""
+    """A remark shown with a result, in both languages; ``kind`` is a stable key.
+
+    Kinds: ``dropped`` (provinces left out for gaps), ``grade`` (lower-grade inputs),
+    ``constant`` (an indicator that cannot separate provinces), ``zero_weight`` and
+    ``dominant_weight`` (entropy or CRITIC put no weight, or an outsized weight, on an
+    indicator; the latter with the indicator's caveat).
+    """
 
     kind: str
     en: str
@@ -722,6 +728,28 @@ AGGREGATIONS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
 
 #: Weightings used by :func:`rank_robustness` by default (``"user"`` is added when given).
 AUTO_WEIGHTINGS: tuple[str, ...] = ("entropy", "critic", "equal", "equal_by_dimension")
+
+#: A data-driven weight (entropy, CRITIC) at least this many times an equal share (1/m) is
+#: named in a note, with the indicator's caveat. Judgement: 1.5 flags the cases the catalogue
+#: warns about (technology outflow under entropy, basic-research share under CRITIC) without
+#: flagging the ordinary spread of weights.
+DOMINANT_WEIGHT_FACTOR = 1.5
+
+#: Why a data-driven weighting concentrates weight, in plain words (en, zh).
+_CONCENTRATION_REASON: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "entropy": (
+            "entropy weights reward the indicators on which provinces differ most, not the most "
+            "important ones",
+            "熵值法奖励的是各省份差异最大的指标，而不是最重要的指标",
+        ),
+        "critic": (
+            "CRITIC weights reward indicators that vary a lot and disagree with the others, not "
+            "the most important ones",
+            "CRITIC法奖励的是波动大且与其他指标走势不一致的指标，而不是最重要的指标",
+        ),
+    }
+)
 
 
 def _indicator(indicator_id: str) -> Indicator:
@@ -1916,6 +1944,9 @@ def _result(
                 "权重为零：" + "、".join(i.name_zh for i in zeroed) + "。",
             ),
         ]
+    dominant = _dominant_weight_note(weighting, inds, comp.weights)
+    if dominant is not None:
+        notes = [*notes, dominant]
     normalised = pd.DataFrame(comp.normalised, index=raw.index, columns=raw.columns)
     return IndexResult(
         year=year,
@@ -1931,6 +1962,37 @@ def _result(
         dropped=dropped,
         notes=tuple(notes),
     )
+
+
+def _dominant_weight_note(
+    weighting: str, inds: Sequence[Indicator], weights: np.ndarray
+) -> Note | None:
+    """A note when entropy or CRITIC gives one indicator an outsized weight, with its caveat.
+
+    Outsized: at least :data:`DOMINANT_WEIGHT_FACTOR` times an equal share. The note says in
+    plain words why the method does that and repeats the indicator's caveat (for example
+    Beijing's far-out technology sales, or the basic-research share being highest where R&D
+    is small).
+    """
+    if weighting not in _CONCENTRATION_REASON or len(inds) < 2:
+        return None
+    top = int(np.argmax(weights))
+    share, equal = float(weights[top]), 1.0 / len(inds)
+    if share < DOMINANT_WEIGHT_FACTOR * equal:
+        return None
+    ind = inds[top]
+    label_en, label_zh = WEIGHTINGS[weighting][0], WEIGHTINGS[weighting][1]
+    why_en, why_zh = _CONCENTRATION_REASON[weighting]
+    ratio = share / equal
+    en = (
+        f"{label_en} give “{ind.name_en}” {share:.0%} of the weight, {ratio:.1f} times "
+        f"an equal share: {why_en}."
+    )
+    zh = f"{label_zh}赋予“{ind.name_zh}”{share:.0%}的权重，是等权重的{ratio:.1f}倍：{why_zh}。"
+    if ind.caveat_en:
+        en += " " + ind.caveat_en
+        zh += ind.caveat_zh
+    return Note("dominant_weight", en, zh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2254,6 +2316,7 @@ __all__ = [
     "DEFAULT_INDICATORS",
     "DIMENSIONS",
     "DISCLAIMER",
+    "DOMINANT_WEIGHT_FACTOR",
     "FRAMEWORKS",
     "NORTHEAST",
     "WEIGHTINGS",
