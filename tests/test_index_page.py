@@ -188,14 +188,14 @@ def test_changing_the_method_recomputes_and_redraws_in_place(explorer):
         "table": table_html(explorer.ranking_frame),
         "spec": chart.spec,
         "summary": explorer.summary.value,
-        "weights": explorer.weights_chart.spec,
+        "weights": explorer.weights_chart.value,
     }
     explorer.weighting.value = "critic"
     assert explorer.status.value == ""
     assert explorer.ranking_chart is chart and explorer.ranking_frame.children[0] is chart
     assert table_html(explorer.ranking_frame) != before["table"]
     assert chart.spec != before["spec"]
-    assert explorer.weights_chart.spec != before["weights"]
+    assert explorer.weights_chart.value != before["weights"]
     assert "CRITIC weights" in explorer.summary.value
     assert "Liaoning: 20" in explorer.summary.value  # CRITIC, weighted sum, 2023
     middle = table_html(explorer.ranking_frame)
@@ -301,7 +301,7 @@ def test_catalogue_gives_every_indicator_its_definition_and_sources(data, panel)
         assert html.escape(ind.definition_en) in page
         assert html.escape(ind.sources_en) in page
         for grade in ni.indicator_sources(panel, ind.id)["grade"].unique():
-            assert f"<td>{grade}</td>" in page
+            assert f'<td style="white-space:nowrap">{grade}</td>' in page
     assert "https://" in page and 'rel="noopener noreferrer"' in page
     zh = ip.catalogue_html(data, "zh")
     assert all(html.escape(ind.definition_zh) in zh for ind in ni.CATALOGUE)
@@ -377,3 +377,46 @@ def test_index_strings_are_all_used_and_chinese_uses_the_official_terms():
     zh = text.catalogue("zh")
     assert "新质生产力" in zh["index.title"]
     assert "熵值法" in zh["index.weights_intro"] and "TOPSIS" in zh["index.choose"]
+
+
+def test_the_narrative_about_entropy_and_critic_matches_the_data(data):
+    """The weights section says entropy usually favours technology sold (outflow) and CRITIC
+    the basic-research share, with the default indicators; check it over the complete years."""
+    years = data.years(IDS)
+    top = {
+        weighting: [
+            data.index(IDS, y, weighting, "weighted_sum", None)
+            .weights.sort_values("weight")
+            .iloc[-1]["indicator"]
+            for y in years
+        ]
+        for weighting in ("entropy", "critic")
+    }
+    assert top["entropy"].count("tech_market_outflow_to_gdp") > len(years) / 2
+    assert set(top["critic"]) == {"basic_research_share"}
+
+
+def test_equal_weights_are_described_as_equal(data):
+    result = data.index(IDS, 2023, "equal", "weighted_sum", None)
+    share = text.percent(100 / len(IDS), 1, "en")
+    assert (
+        ic.weights_summary(result, "en")
+        == f"Equal weights in 2023: every indicator carries {share}."
+    )
+
+
+def test_static_charts_are_svg_with_a_text_label(data):
+    result = data.index(IDS, 2023, "entropy", "weighted_sum", None)
+    chart = ic.weights_chart(result, "en")
+    drawn = ic.static_svg(chart, "x")
+    assert drawn.startswith('<div class="nqp-static-chart x" role="img"')
+    assert html.escape(ic.weights_summary(result, "en")) in drawn
+    assert "<svg" in drawn and 'href="http' not in drawn  # nothing loaded from elsewhere
+
+
+def test_a_method_change_redraws_the_weights_and_history_svg(explorer):
+    weights, history = explorer.weights_chart.value, explorer.history_chart.value
+    explorer.weighting.value = "critic"
+    assert explorer.weights_chart.value != weights and "<svg" in explorer.weights_chart.value
+    assert explorer.history_chart.value != history
+    assert "CRITIC weights" in explorer.history_chart.value

@@ -11,6 +11,7 @@ The three Northeast provinces carry the Okabe–Ito vermillion **and** a text ma
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -57,7 +58,7 @@ ROW_OFFSET = 0.2
 #: Small vertical step between weightings, so that equal ranks do not hide one another.
 WEIGHTING_STAGGER = 0.05
 #: Width of the charts in pixels (the page column of Voilà's lab template).
-WIDTH = 560
+WIDTH = 680
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,6 +125,34 @@ def dimension_name(dimension: str, lang: str | None = None) -> str:
 def marked_name(name: str, is_northeast: bool) -> str:
     """A province name with the Northeast marker when it is one of the three."""
     return f"{name} {NE_MARKER}" if is_northeast else name
+
+
+def _styled(chart: alt.LayerChart) -> alt.LayerChart:
+    """Type sizes readable on a projector (Vega's defaults are 10–11 px)."""
+    return (
+        chart.configure_axis(labelFontSize=12, titleFontSize=12)
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_title(fontSize=16, subtitleFontSize=12, subtitleColor="#333")
+    )
+
+
+def static_svg(chart: alt.TopLevelMixin, css_class: str = "") -> str:
+    """A chart drawn to SVG in the kernel (vl-convert, offline), ready for an HTML widget.
+
+    For the charts below the ranking: each live :class:`altair.JupyterChart` ships the whole
+    Vega bundle (about 0.9 MB of JavaScript) to the browser and must start within anywidget's
+    two-second limit; four on one page missed it on a busy machine and stayed blank. The SVG
+    keeps the marks and their ``aria-label`` s in the page; the chart's ``description`` becomes
+    the label of the whole image.
+    """
+    buffer = io.StringIO()
+    chart.save(buffer, format="svg")
+    description = getattr(chart, "description", "")
+    description = description if isinstance(description, str) else ""
+    return (
+        f'<div class="nqp-static-chart {html.escape(css_class)}" role="img" '
+        f'aria-label="{html.escape(description)}">{buffer.getvalue()}</div>'
+    )
 
 
 def _join(items: Sequence[str], lang: str) -> str:
@@ -305,9 +334,9 @@ def ranking_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return alt.layer(bars, values).properties(
+    return _styled(alt.layer(bars, values)).properties(
         title=title,
-        width=WIDTH - 160,
+        width=WIDTH - 200,
         height=alt.Step(15),
         description=ranking_summary(result, lang),
     )
@@ -422,9 +451,9 @@ def weights_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return alt.layer(bars, equal, labels).properties(
+    return _styled(alt.layer(bars, equal, labels)).properties(
         title=title,
-        width=WIDTH - 300,
+        width=WIDTH - 380,
         height=alt.Step(22),
         description=weights_summary(result, lang),
     )
@@ -435,6 +464,14 @@ def weights_summary(result: ni.IndexResult, lang: str | None = None) -> str:
     lang = _lang(lang)
     rows = weights_rows(result, lang).sort_values("weight", ascending=False)
     top, bottom = rows.iloc[0], rows.iloc[-1]
+    if top["weight"] - bottom["weight"] < 1e-9:
+        return text.t(
+            "index.weights.summary_equal",
+            lang,
+            method=weighting_label(result.weighting, lang),
+            year=result.year,
+            share=text.percent(top["percent"], 1, lang),
+        )
     return text.t(
         "index.weights.summary",
         lang,
@@ -525,7 +562,7 @@ def history_chart(
         scale=alt.Scale(
             domain=[names[c] for c in present], range=[PROVINCE_STYLES[c][1] for c in present]
         ),
-        legend=None,
+        legend=alt.Legend(title=None, orient="bottom"),
     )
     x = alt.X(
         "year:Q",
@@ -575,7 +612,7 @@ def history_chart(
         ],
         anchor="start",
     )
-    return alt.layer(bands, lines, points).properties(
+    return _styled(alt.layer(bands, lines, points)).properties(
         title=title, width=WIDTH - 60, height=260, description=history_summary(history, lang)
     )
 
@@ -818,7 +855,7 @@ def robustness_chart(
         anchor="start",
     )
     return (
-        alt.layer(span, median, dots, ring)
+        _styled(alt.layer(span, median, dots, ring))
         .add_params(weighting_param, aggregation_param)
         .properties(
             title=title,
@@ -900,6 +937,7 @@ __all__ = [
     "robustness_chart",
     "robustness_table",
     "source_sentences",
+    "static_svg",
     "weighting_label",
     "weights_caption",
     "weights_chart",

@@ -113,10 +113,11 @@ def prepare(panel: pd.DataFrame) -> IndexData:
     data.index(ids, year, "entropy", "weighted_sum", None)
     data.history(ids, "entropy", "weighted_sum", None)
     data.robustness(ids, year, False, None)
-    # Load Vega-Lite's schema and the offline Vega bundle now rather than in front of the
-    # visitor (about a second on first use; the charts are rebuilt in the visitor's language).
+    # Load Vega-Lite's schema, the offline Vega bundle and vl-convert's renderer now rather
+    # than in front of the visitor (over a second on first use; the charts are rebuilt in the
+    # visitor's language).
     _enable_offline()
-    ic.ranking_chart(data.index(ids, year, "entropy", "weighted_sum", None), "en").to_dict()
+    ic.static_svg(ic.ranking_chart(data.index(ids, year, "entropy", "weighted_sum", None), "en"))
     return data
 
 
@@ -133,16 +134,15 @@ def disclaimer_box(lang: str | None = None) -> widgets.HTML:
     """
     lang = lang or text.get_language()
     zh = lang == "zh"
-    items = "".join(
-        "<li>"
-        f'<a href="{html.escape(f.url)}" target="_blank" rel="noopener noreferrer" '
-        'style="color:#0072B2;text-decoration:underline">'
-        f"{html.escape(f.name_zh if zh else f.name_en)}</a>"
-        f" — {html.escape(text.t('index.disclaimer.used_for', lang))}"
-        f"{html.escape(f.used_for_zh if zh else f.used_for_en)}."
-        f'<br><span style="color:#444;font-size:90%">{html.escape(f.citation)}</span></li>'
-        for f in ni.FRAMEWORKS
-    )
+    items = []
+    for f in ni.FRAMEWORKS:
+        use = text.t("index.disclaimer.used_for", lang, use=f.used_for_zh if zh else f.used_for_en)
+        items.append(
+            f'<li><a href="{html.escape(f.url)}" target="_blank" rel="noopener noreferrer" '
+            f'style="color:#0072B2;text-decoration:underline">'
+            f"{html.escape(f.name_zh if zh else f.name_en)}</a> — {html.escape(use)}"
+            f'<br><span style="color:#444;font-size:90%">{html.escape(f.citation)}</span></li>'
+        )
     title = html.escape(text.t("index.disclaimer.title", lang))
     frameworks = html.escape(text.t("index.disclaimer.frameworks", lang))
     box = widgets.HTML(
@@ -151,7 +151,7 @@ def disclaimer_box(lang: str | None = None) -> widgets.HTML:
         f'<p style="font-size:115%;margin:0 0 6px 0"><b>{title}</b></p>'
         f'<p style="margin:0 0 6px 0">{html.escape(ni.disclaimer(lang))}</p>'
         f'<p style="margin:6px 0 2px 0"><b>{frameworks}</b></p>'
-        f'<ul style="margin:0">{items}</ul></div>'
+        f'<ul style="margin:0">{"".join(items)}</ul></div>'
     )
     box.add_class("nqp-index-disclaimer-box")
     return box
@@ -178,10 +178,13 @@ def _sources_table(sources: pd.DataFrame, lang: str) -> str:
                 'rel="noopener noreferrer" style="color:#0072B2;text-decoration:underline">'
                 f"{source}</a>"
             )
+        cells = [f"<code>{html.escape(str(row.input))}</code>"] + [
+            html.escape(str(v)) for v in (row.unit, row.years, row.grade)
+        ]
         body.append(
-            f"<tr><td><code>{html.escape(str(row.input))}</code></td>"
-            f"<td>{html.escape(str(row.unit))}</td><td>{html.escape(str(row.years))}</td>"
-            f"<td>{html.escape(str(row.grade))}</td><td>{source}</td></tr>"
+            "<tr>"
+            + "".join(f'<td style="white-space:nowrap">{c}</td>' for c in cells)
+            + f"<td>{source}</td></tr>"
         )
     return (
         '<table class="nqp-data-table nqp-index-sources">'
@@ -332,12 +335,12 @@ class IndexExplorer:
         self.ranking_chart = live_chart(
             ic.ranking_chart(result, lang), css_class="nqp-index-chart-ranking"
         )
-        self.weights_chart = live_chart(
-            ic.weights_chart(result, lang), css_class="nqp-index-chart-weights"
-        )
-        self.history_chart = live_chart(
-            ic.history_chart(history, *method, lang), css_class="nqp-index-chart-history"
-        )
+        # One more live chart; the weights and the history are SVG drawn in the kernel (see
+        # helpers.charts.nqp_index.static_svg for why a page holds few live charts).
+        self.weights_chart = widgets.HTML(ic.static_svg(ic.weights_chart(result, lang)))
+        self.weights_chart.add_class("nqp-index-chart-weights")
+        self.history_chart = widgets.HTML(ic.static_svg(ic.history_chart(history, *method, lang)))
+        self.history_chart.add_class("nqp-index-chart-history")
         self.robustness_chart = live_chart(
             ic.robustness_chart(rob, method, lang), css_class="nqp-index-chart-robustness"
         )
@@ -425,8 +428,8 @@ class IndexExplorer:
                 step=1,
                 continuous_update=False,
                 description=ic.indicator_name(indicator, self.lang),
-                style={"description_width": "340px"},
-                layout=widgets.Layout(width="600px"),
+                style={"description_width": "380px"},
+                layout=widgets.Layout(width="760px"),
             )
             slider.add_class("nqp-index-weight")
             slider.add_class(f"nqp-index-weight-{indicator}")
@@ -591,22 +594,18 @@ class IndexExplorer:
     ) -> None:
         """Update what changed: charts are re-assigned only when their input is new."""
         lang, panel = self.lang, self.data.panel
-        self.summary.value = (
-            '<p role="status" aria-live="polite" style="font-size:105%;margin:6px 0">'
-            f"<b>{html.escape(ic.ranking_summary(result, lang))}</b></p>"
-        )
         self.notes.value = notes_html(result.notes, lang)
         if self._shown.get("result") is not result:
             self._shown["result"] = result
             self.ranking_chart.chart = ic.ranking_chart(result, lang)
             self.ranking_frame.caption.value = ic.ranking_caption(result, panel, lang)
             self.ranking_frame.table.value = data_table_html(ic.ranking_table(result, lang), lang)
-            self.weights_chart.chart = ic.weights_chart(result, lang)
+            self.weights_chart.value = ic.static_svg(ic.weights_chart(result, lang))
             self.weights_frame.caption.value = ic.weights_caption(result, lang)
             self.weights_frame.table.value = data_table_html(ic.weights_table(result, lang), lang)
         if self._shown.get("history") is not history:
             self._shown["history"] = history
-            self.history_chart.chart = ic.history_chart(history, *method, lang)
+            self.history_chart.value = ic.static_svg(ic.history_chart(history, *method, lang))
             self.history_frame.caption.value = ic.history_caption(
                 history, panel, result.indicators, lang
             )
@@ -621,6 +620,11 @@ class IndexExplorer:
         else:  # only the ring marking the current choice moves, in the browser
             self.robustness_chart.params.current_weighting = method[0]
             self.robustness_chart.params.current_aggregation = method[1]
+        # Last, so that a changed sentence means everything above has been sent.
+        self.summary.value = (
+            '<p role="status" aria-live="polite" style="font-size:105%;margin:6px 0">'
+            f"<b>{html.escape(ic.ranking_summary(result, lang))}</b></p>"
+        )
 
     # -- for tests and notebooks ---------------------------------------------------------------
 
