@@ -91,9 +91,11 @@ def test_ranking_summary_names_the_northeast_ranks_of_the_result(data):
     assert all(f"{row.region_zh}第{row.rank}位" in zh for row in result.northeast.itertuples())
 
 
-def test_ranking_caption_names_sources_years_and_grades(data, panel):
+def test_ranking_caption_names_sources_years_grades_and_weights(data, panel):
     result = data.index(IDS, 2023, "entropy", "weighted_sum", None)
-    caption = html.unescape(ic.ranking_caption(result, panel, "en"))
+    caption = html.unescape(ic.ranking_figure_caption(result, panel, "en"))
+    assert ic.ranking_summary(result, "en") in caption
+    assert ic.weights_summary(result, "en") in caption
     assert "China Statistical Yearbook on Science and Technology" in caption
     assert caption.count("GDP: implied from the annual R&D communiqués") == 1  # deduplicated
     assert "Years shown: 2023" in caption and "Trust grade A" in caption
@@ -147,7 +149,7 @@ def test_history_chart_breaks_its_lines_at_years_without_an_index(data):
 
 def test_history_caption_states_the_skipped_years_and_why(data, panel):
     history = data.history(IDS, "entropy", "weighted_sum", None)
-    caption = html.unescape(ic.history_caption(history, panel, IDS, "en"))
+    caption = html.unescape(ic.history_caption(history, "en"))
     assert "No index for 2012–2017" in caption and "gaps are not filled" in caption
     reasons = ic.skipped_reasons(history, "en")
     assert len(reasons) == len(history.skipped)
@@ -157,6 +159,8 @@ def test_history_caption_states_the_skipped_years_and_why(data, panel):
 
 
 def test_robustness_chart_marks_the_current_choice_with_parameters(data):
+    """The ring around the current method is two chart parameters (lifted to the top level
+    when the chart sits in the Northeast figure)."""
     rob = data.robustness(IDS, 2023, False, None)
     spec = ic.robustness_chart(rob, ("critic", "topsis"), "en").to_dict()
     params = {p["name"]: p["value"] for p in spec["params"]}
@@ -182,43 +186,62 @@ def test_robustness_summary_and_table_match_the_library(data):
 # ------------------------------------------------------------------------------------------
 
 
+def test_the_page_holds_two_live_charts_of_two_views_each(data, explorer):
+    """Few live charts: each ships the Vega bundle and must start within anywidget's limit."""
+    import altair as alt
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    parts = [explorer.controls, explorer.ranking, explorer.northeast, explorer.catalogue]
+    live = [w for part in parts for w in walk(part) if isinstance(w, alt.JupyterChart)]
+    assert live == [explorer.ranking_chart, explorer.northeast_chart]
+    assert [len(c.spec["vconcat"]) for c in live] == [2, 2]
+    rob = data.robustness(IDS, 2023, False, None)
+    spec = ic.northeast_figure(
+        rob=rob,
+        history=data.history(IDS, "equal", "topsis", None),
+        method=("equal", "topsis"),
+        lang="en",
+    ).to_dict()
+    assert {p["name"]: p["value"] for p in spec["params"]} == {
+        "current_weighting": "equal",
+        "current_aggregation": "topsis",
+    }
+
+
 def test_changing_the_method_recomputes_and_redraws_in_place(explorer):
-    chart = explorer.ranking_chart
+    chart, northeast = explorer.ranking_chart, explorer.northeast_chart
     before = {
         "table": table_html(explorer.ranking_frame),
         "spec": chart.spec,
         "summary": explorer.summary.value,
-        "weights": explorer.weights_chart.value,
+        "northeast": northeast.spec,
     }
     explorer.weighting.value = "critic"
     assert explorer.status.value == ""
     assert explorer.ranking_chart is chart and explorer.ranking_frame.children[0] is chart
+    assert explorer.northeast_chart is northeast
     assert table_html(explorer.ranking_frame) != before["table"]
-    assert chart.spec != before["spec"]
-    assert explorer.weights_chart.value != before["weights"]
+    assert chart.spec != before["spec"] and northeast.spec != before["northeast"]
     assert "CRITIC weights" in explorer.summary.value
     assert "Liaoning: 20" in explorer.summary.value  # CRITIC, weighted sum, 2023
+    assert northeast.params.current_weighting == "critic"
     middle = table_html(explorer.ranking_frame)
     explorer.aggregation.value = "topsis"
     assert table_html(explorer.ranking_frame) != middle
     assert "CRITIC weights · TOPSIS" in html.unescape(explorer.summary.value)
-
-
-def test_the_robustness_ring_follows_the_method_without_resending_data(explorer):
-    rob_chart = explorer.robustness_chart.chart
-    explorer.weighting.value = "equal"
-    explorer.aggregation.value = "topsis"
-    assert explorer.robustness_chart.chart is rob_chart  # same data, only parameters moved
-    assert explorer.robustness_chart.params.current_weighting == "equal"
-    assert explorer.robustness_chart.params.current_aggregation == "topsis"
+    assert northeast.params.current_aggregation == "topsis"
 
 
 def test_changing_the_year_redraws_ranking_and_robustness(explorer):
     explorer.year.value = 2019
     assert explorer.status.value == ""
-    assert explorer.ranking_chart.spec["title"]["text"].endswith("2019")
+    assert explorer.ranking_chart.spec["vconcat"][0]["title"]["text"].endswith("2019")
     assert "In 2019" in explorer.summary.value
-    assert "2019" in explorer.robustness_chart.spec["title"]["text"]
+    assert "2019" in explorer.northeast_chart.spec["vconcat"][1]["title"]["text"]
 
 
 def test_notes_explain_the_known_weighting_caveats(explorer):
@@ -241,7 +264,7 @@ def test_user_weights_appear_validate_and_show_normalised_shares(explorer):
     explorer.sliders[IDS[0]].value = ip.USER_WEIGHT_MAX
     total = sum(float(explorer.shares[i].value.strip("= %")) for i in IDS)
     assert total == pytest.approx(100, abs=0.1 * len(IDS))
-    assert "judgement" in explorer.weights_frame.caption.value
+    assert "judgement" in explorer.ranking_frame.caption.value
 
 
 def test_all_zero_user_weights_show_a_message_and_keep_the_last_charts(explorer):
@@ -281,7 +304,7 @@ def test_ticking_an_indicator_offers_only_complete_years(explorer):
     explorer.checkboxes["rd_fte_per_10k_people"].value = True  # census: 2020 only
     assert list(explorer.year.options) == [2020]
     assert explorer.year.value == 2020 and explorer.status.value == ""
-    assert "R&amp;D personnel per 10,000 residents" in explorer.weights_frame.table.value
+    assert "R&amp;D personnel per 10,000 residents" in explorer.ranking_frame.table.value
     explorer.checkboxes["rd_fte_per_10k_people"].value = False
     assert list(explorer.year.options) == list(range(2018, 2024))
     assert explorer.year.value == 2020  # kept: still complete
@@ -290,8 +313,8 @@ def test_ticking_an_indicator_offers_only_complete_years(explorer):
 def test_leaving_indicators_out_widens_the_robustness_grid(explorer):
     explorer.leave_one_out.value = True
     n = (1 + len(IDS)) * len(ni.AUTO_WEIGHTINGS) * len(ni.AGGREGATIONS)
-    assert f"across {n} combinations" in explorer.robustness_frame.caption.value
-    assert "one indicator left out" in explorer.robustness_frame.caption.value
+    assert f"across {n} combinations" in explorer.northeast_frame.caption.value
+    assert "one indicator left out" in explorer.northeast_frame.caption.value
 
 
 def test_catalogue_gives_every_indicator_its_definition_and_sources(data, panel):
@@ -405,18 +428,11 @@ def test_equal_weights_are_described_as_equal(data):
     )
 
 
-def test_static_charts_are_svg_with_a_text_label(data):
-    result = data.index(IDS, 2023, "entropy", "weighted_sum", None)
-    chart = ic.weights_chart(result, "en")
-    drawn = ic.static_svg(chart, "x")
-    assert drawn.startswith('<div class="nqp-static-chart x" role="img"')
-    assert html.escape(ic.weights_summary(result, "en")) in drawn
-    assert "<svg" in drawn and 'href="http' not in drawn  # nothing loaded from elsewhere
-
-
-def test_a_method_change_redraws_the_weights_and_history_svg(explorer):
-    weights, history = explorer.weights_chart.value, explorer.history_chart.value
-    explorer.weighting.value = "critic"
-    assert explorer.weights_chart.value != weights and "<svg" in explorer.weights_chart.value
-    assert explorer.history_chart.value != history
-    assert "CRITIC weights" in explorer.history_chart.value
+def test_figures_carry_both_tables_and_export_the_main_one(explorer):
+    """Each figure shows two reader's tables; the CSV export holds the first with provenance."""
+    ranking = explorer.ranking_frame.table.value
+    assert ranking.count("<details") == 2 and "Show the weights" in ranking
+    northeast = explorer.northeast_frame.table.value
+    assert northeast.count("<details") == 2 and "best, median and worst rank" in northeast
+    bars = [w for w in explorer.ranking_frame.children if "nqp-export-bar" in w._dom_classes]
+    assert bars, "the ranking figure offers PNG, SVG and CSV"

@@ -4,6 +4,13 @@ Each builder takes a result of :mod:`helpers.nqp_index` (tidy DataFrames inside)
 and returns an ``alt.Chart``; captions and reader's tables (the text alternatives) sit next to
 their chart. Nothing here computes the index: the numbers are the library's.
 
+The page shows them as two live charts, each a vertical concatenation:
+:func:`ranking_figure` (the ranking, then the weights behind it) and :func:`northeast_figure`
+(the Northeast's ranks over time, then across methods). Every live
+:class:`altair.JupyterChart` ships the whole offline Vega bundle (about 0.9 MB of JavaScript) to
+the browser and must start within anywidget's two-second limit; with four on this page, one
+stayed blank on a busy machine. Two keep the page safe without drawing charts in the kernel.
+
 The three Northeast provinces carry the Okabe–Ito vermillion **and** a text marker
 (:data:`NE_MARKER`), so they stand out without colour too. This page draws no map.
 """
@@ -11,7 +18,6 @@ The three Northeast provinces carry the Okabe–Ito vermillion **and** a text ma
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -127,31 +133,12 @@ def marked_name(name: str, is_northeast: bool) -> str:
     return f"{name} {NE_MARKER}" if is_northeast else name
 
 
-def _styled(chart: alt.LayerChart) -> alt.LayerChart:
-    """Type sizes readable on a projector (Vega's defaults are 10–11 px)."""
+def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Type sizes readable on a projector (Vega's defaults are 10–11 px); top level only."""
     return (
         chart.configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_legend(labelFontSize=12, titleFontSize=12)
         .configure_title(fontSize=16, subtitleFontSize=12, subtitleColor="#333")
-    )
-
-
-def static_svg(chart: alt.TopLevelMixin, css_class: str = "") -> str:
-    """A chart drawn to SVG in the kernel (vl-convert, offline), ready for an HTML widget.
-
-    For the charts below the ranking: each live :class:`altair.JupyterChart` ships the whole
-    Vega bundle (about 0.9 MB of JavaScript) to the browser and must start within anywidget's
-    two-second limit; four on one page missed it on a busy machine and stayed blank. The SVG
-    keeps the marks and their ``aria-label`` s in the page; the chart's ``description`` becomes
-    the label of the whole image.
-    """
-    buffer = io.StringIO()
-    chart.save(buffer, format="svg")
-    description = getattr(chart, "description", "")
-    description = description if isinstance(description, str) else ""
-    return (
-        f'<div class="nqp-static-chart {html.escape(css_class)}" role="img" '
-        f'aria-label="{html.escape(description)}">{buffer.getvalue()}</div>'
     )
 
 
@@ -334,7 +321,7 @@ def ranking_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return _styled(alt.layer(bars, values)).properties(
+    return alt.layer(bars, values).properties(
         title=title,
         width=WIDTH - 200,
         height=alt.Step(15),
@@ -361,16 +348,6 @@ def ranking_table(result: ni.IndexResult, lang: str | None = None) -> pd.DataFra
     worst = result.grades.loc[rows.index].apply(lambda r: max(r.dropna(), default=None), axis=1)
     table[text.t("table.col.grade", lang)] = worst.to_numpy()
     return table.reset_index(drop=True)
-
-
-def ranking_caption(result: ni.IndexResult, panel: pd.DataFrame, lang: str | None = None) -> str:
-    """Caption of :func:`ranking_chart` (HTML): the summary sentence and the provenance."""
-    lang = _lang(lang)
-    summary = html.escape(ranking_summary(result, lang))
-    rows = provenance_rows(panel, result.indicators, [result.year], lang)
-    return f'<p class="nqp-caption-summary">{summary}</p>' + source_caption(
-        rows, lang, note=computed_note(lang)
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,7 +428,7 @@ def weights_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return _styled(alt.layer(bars, equal, labels)).properties(
+    return alt.layer(bars, equal, labels).properties(
         title=title,
         width=WIDTH - 380,
         height=alt.Step(22),
@@ -612,7 +589,7 @@ def history_chart(
         ],
         anchor="start",
     )
-    return _styled(alt.layer(bands, lines, points)).properties(
+    return alt.layer(bands, lines, points).properties(
         title=title, width=WIDTH - 60, height=260, description=history_summary(history, lang)
     )
 
@@ -672,10 +649,8 @@ def skipped_reasons(history: ni.RankHistory, lang: str | None = None) -> list[st
     return reasons
 
 
-def history_caption(
-    history: ni.RankHistory, panel: pd.DataFrame, indicators: Sequence[str], lang: str | None = None
-) -> str:
-    """Caption of :func:`history_chart` (HTML): summary, each skipped year's reason, provenance."""
+def history_caption(history: ni.RankHistory, lang: str | None = None) -> str:
+    """The history's summary and, collapsible, why each skipped year has no index (HTML)."""
     lang = _lang(lang)
     body = f'<p class="nqp-caption-summary">{html.escape(history_summary(history, lang))}</p>'
     if not history.skipped.empty:
@@ -687,8 +662,7 @@ def history_caption(
             + html.escape(text.t("index.history.why_skipped", lang))
             + f"</summary><ul>{items}</ul></details>"
         )
-    years = sorted({int(y) for y in history.table["year"]})
-    return body + same_sources_caption(panel, indicators, years, lang)
+    return body
 
 
 def history_table(history: ni.RankHistory, lang: str | None = None) -> pd.DataFrame:
@@ -855,7 +829,7 @@ def robustness_chart(
         anchor="start",
     )
     return (
-        _styled(alt.layer(span, median, dots, ring))
+        alt.layer(span, median, dots, ring)
         .add_params(weighting_param, aggregation_param)
         .properties(
             title=title,
@@ -891,17 +865,6 @@ def robustness_summary(rob: ni.Robustness, lang: str | None = None) -> str:
     )
 
 
-def robustness_caption(rob: ni.Robustness, panel: pd.DataFrame, lang: str | None = None) -> str:
-    """Caption of :func:`robustness_chart` (HTML): the summary sentence, the caveat, provenance."""
-    lang = _lang(lang)
-    summary = text.sentences(
-        [robustness_summary(rob, lang), text.t("index.robustness.not_probability", lang)], lang
-    )
-    return f'<p class="nqp-caption-summary">{html.escape(summary)}</p>' + same_sources_caption(
-        panel, rob.indicators, [rob.year], lang
-    )
-
-
 def robustness_table(rob: ni.Robustness, lang: str | None = None) -> pd.DataFrame:
     """Every province's best, median and worst rank across the grid, best median first."""
     lang = _lang(lang)
@@ -921,23 +884,122 @@ def robustness_table(rob: ni.Robustness, lang: str | None = None) -> pd.DataFram
     )
 
 
+# --------------------------------------------------------------------------------------------
+# The page's two figures
+# --------------------------------------------------------------------------------------------
+
+#: Pixels between the two charts of a figure.
+FIGURE_SPACING = 36
+
+
+def ranking_figure(result: ni.IndexResult, lang: str | None = None) -> alt.VConcatChart:
+    """The ranking of the provinces, and below it the weights that produced it (one chart)."""
+    lang = _lang(lang)
+    chart = (
+        alt.vconcat(
+            ranking_chart(result, lang), weights_chart(result, lang), spacing=FIGURE_SPACING
+        )
+        .resolve_scale(color="independent", x="independent", y="independent")
+        .resolve_legend(color="independent")
+    )
+    return _styled(chart).properties(
+        description=text.sentences(
+            [ranking_summary(result, lang), weights_summary(result, lang)], lang
+        )
+    )
+
+
+def ranking_figure_caption(
+    result: ni.IndexResult, panel: pd.DataFrame, lang: str | None = None
+) -> str:
+    """Caption of :func:`ranking_figure` (HTML): where the Northeast ranks, what the weights
+    are and reward, and the sources, years and grades of the data."""
+    lang = _lang(lang)
+    summary = html.escape(ranking_summary(result, lang))
+    rows = provenance_rows(panel, result.indicators, [result.year], lang)
+    return (
+        f'<p class="nqp-caption-summary">{summary}</p>'
+        + weights_caption(result, lang)
+        + source_caption(rows, lang, note=computed_note(lang))
+    )
+
+
+def northeast_figure(
+    history: ni.RankHistory,
+    rob: ni.Robustness,
+    method: tuple[str, str],
+    lang: str | None = None,
+) -> alt.VConcatChart:
+    """The Northeast's ranks year by year, and below them their spread across methods.
+
+    ``method`` is the page's (weighting, aggregation): it names the history's method and places
+    the ring of the robustness chart (parameters ``current_weighting``, ``current_aggregation``).
+    """
+    lang = _lang(lang)
+    chart = (
+        alt.vconcat(
+            history_chart(history, *method, lang),
+            robustness_chart(rob, method, lang),
+            spacing=FIGURE_SPACING,
+        )
+        .resolve_scale(color="independent", shape="independent", x="independent", y="independent")
+        .resolve_legend(color="independent", shape="independent")
+    )
+    return _styled(chart).properties(
+        description=text.sentences(
+            [history_summary(history, lang), robustness_summary(rob, lang)], lang
+        )
+    )
+
+
+def northeast_figure_caption(
+    history: ni.RankHistory,
+    rob: ni.Robustness,
+    panel: pd.DataFrame,
+    lang: str | None = None,
+) -> str:
+    """Caption of :func:`northeast_figure` (HTML): ranks over time with the years that have no
+    index and why, the spread across methods, and the years and grades of the data."""
+    lang = _lang(lang)
+    years = sorted({int(y) for y in history.table["year"]} | {rob.year})
+    summary = text.sentences(
+        [robustness_summary(rob, lang), text.t("index.robustness.not_probability", lang)], lang
+    )
+    return (
+        history_caption(history, lang)
+        + f'<p class="nqp-caption-summary">{html.escape(summary)}</p>'
+        + same_sources_caption(panel, rob.indicators, years, lang)
+    )
+
+
+def extra_table_html(table: pd.DataFrame, summary: str) -> str:
+    """A second reader's table under a figure, in its own collapsible section."""
+    body = table.to_html(index=False, border=0, classes="nqp-data-table", na_rep="—")
+    return (
+        f'<details class="nqp-data-details"><summary>{html.escape(summary)}</summary>'
+        f"{body}</details>"
+    )
+
+
 __all__ = [
     "NE_MARKER",
     "aggregation_label",
+    "extra_table_html",
     "history_caption",
     "history_chart",
     "history_table",
     "method_label",
+    "northeast_figure",
+    "northeast_figure_caption",
     "provenance_rows",
-    "ranking_caption",
     "ranking_chart",
+    "ranking_figure",
+    "ranking_figure_caption",
     "ranking_summary",
     "ranking_table",
-    "robustness_caption",
     "robustness_chart",
     "robustness_table",
     "source_sentences",
-    "static_svg",
     "weighting_label",
     "weights_caption",
     "weights_chart",

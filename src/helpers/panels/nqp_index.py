@@ -20,9 +20,9 @@ import pandas as pd
 
 from helpers import nqp_index as ni
 from helpers import text, ui
-from helpers.charts import _enable_offline, live_chart
+from helpers.charts import live_chart
 from helpers.charts import nqp_index as ic
-from helpers.panels import data_table_html, figure
+from helpers.panels import figure
 
 #: Fewest indicators a composite index is built from (one indicator is a ranking, not an index).
 MIN_INDICATORS = 2
@@ -104,8 +104,8 @@ class IndexData:
 def prepare(panel: pd.DataFrame) -> IndexData:
     """Load the catalogue and compute the page's first view (call it before ``open_page``).
 
-    In a preheated Voilà kernel this runs before anyone visits, so the first view costs the
-    visitor only the drawing.
+    In a preheated Voilà kernel this runs before anyone visits (``open_page`` then warms Altair
+    up), so the first view costs the visitor only the drawing.
     """
     data = IndexData(panel)
     ids = tuple(ni.DEFAULT_INDICATORS)
@@ -113,11 +113,6 @@ def prepare(panel: pd.DataFrame) -> IndexData:
     data.index(ids, year, "entropy", "weighted_sum", None)
     data.history(ids, "entropy", "weighted_sum", None)
     data.robustness(ids, year, False, None)
-    # Load Vega-Lite's schema, the offline Vega bundle and vl-convert's renderer now rather
-    # than in front of the visitor (over a second on first use; the charts are rebuilt in the
-    # visitor's language).
-    _enable_offline()
-    ic.static_svg(ic.ranking_chart(data.index(ids, year, "entropy", "weighted_sum", None), "en"))
     return data
 
 
@@ -275,10 +270,12 @@ def notes_html(notes: Sequence[ni.Note], lang: str | None = None) -> str:
 
 
 class IndexExplorer:
-    """The page's widgets: choices on top, then ranking, weights, history, robustness, catalogue.
+    """The page's widgets: the choices, then two figures and the indicator catalogue.
 
     Each part is a widget the notebook shows in its own cell, with narrative between them:
-    ``controls``, ``ranking``, ``weights``, ``history``, ``robustness``, ``catalogue``.
+    ``controls`` (indicators, method, weights, year, and a sentence on the Northeast's ranks),
+    ``ranking`` (all provinces and the weights behind them, with notes), ``northeast`` (the
+    three provinces' ranks over time and across methods) and ``catalogue``.
 
     Parameters
     ----------
@@ -332,50 +329,29 @@ class IndexExplorer:
         result = data.index(ids, years[-1], *method, None)
         history = data.history(ids, *method, None)
         rob = data.robustness(ids, years[-1], False, None)
+        # Two live charts, each two views (see helpers.charts.nqp_index on why not four).
         self.ranking_chart = live_chart(
-            ic.ranking_chart(result, lang), css_class="nqp-index-chart-ranking"
+            ic.ranking_figure(result, lang), css_class="nqp-index-chart-ranking"
         )
-        # One more live chart; the weights and the history are SVG drawn in the kernel (see
-        # helpers.charts.nqp_index.static_svg for why a page holds few live charts).
-        self.weights_chart = widgets.HTML(ic.static_svg(ic.weights_chart(result, lang)))
-        self.weights_chart.add_class("nqp-index-chart-weights")
-        self.history_chart = widgets.HTML(ic.static_svg(ic.history_chart(history, *method, lang)))
-        self.history_chart.add_class("nqp-index-chart-history")
-        self.robustness_chart = live_chart(
-            ic.robustness_chart(rob, method, lang), css_class="nqp-index-chart-robustness"
+        self.northeast_chart = live_chart(
+            ic.northeast_figure(history, rob, method, lang), css_class="nqp-index-chart-northeast"
         )
-        self._shown: dict[str, object] = {
-            "result": result,
-            "history": history,
-            "robustness": rob,
-        }
+        self._shown: dict[str, object] = {"result": result, "northeast": (history, rob)}
         self.ranking_frame = figure(
             self.ranking_chart,
-            ic.ranking_caption(result, data.panel, lang),
+            "",
             ic.ranking_table(result, lang),
             lang,
             "nqp-index-ranking",
+            name="index-ranking",
         )
-        self.weights_frame = figure(
-            self.weights_chart,
-            ic.weights_caption(result, lang),
-            ic.weights_table(result, lang),
-            lang,
-            "nqp-index-weights",
-        )
-        self.history_frame = figure(
-            self.history_chart,
-            ic.history_caption(history, data.panel, ids, lang),
+        self.northeast_frame = figure(
+            self.northeast_chart,
+            "",
             ic.history_table(history, lang),
             lang,
-            "nqp-index-history",
-        )
-        self.robustness_frame = figure(
-            self.robustness_chart,
-            ic.robustness_caption(rob, data.panel, lang),
-            ic.robustness_table(rob, lang),
-            lang,
-            "nqp-index-robustness",
+            "nqp-index-northeast",
+            name="index-northeast",
         )
         self.notes = widgets.HTML()
         self.notes.add_class("nqp-index-notes")
@@ -384,9 +360,7 @@ class IndexExplorer:
 
         self.controls = self._layout_controls()
         self.ranking = widgets.VBox([self.ranking_frame, self.notes])
-        self.weights = self.weights_frame
-        self.history = self.history_frame
-        self.robustness = widgets.VBox([self.leave_one_out, self.robustness_frame])
+        self.northeast = widgets.VBox([self.leave_one_out, self.northeast_frame])
 
         self.refresh = ui.guarded(self.status, text.t("index.error.update", lang))(self._refresh)
         for box in self.checkboxes.values():
@@ -395,6 +369,8 @@ class IndexExplorer:
             control.observe(self._on_choice, names="value")
         for slider in self.sliders.values():
             slider.observe(self._on_choice, names="value")
+        self._describe_ranking(result)
+        self._describe_northeast(history, rob)
         self._show(result, history, rob, method)
         self._show_method_help()
         self._show_user_rows(ids, "entropy")
@@ -593,37 +569,47 @@ class IndexExplorer:
         method: tuple[str, str],
     ) -> None:
         """Update what changed: charts are re-assigned only when their input is new."""
-        lang, panel = self.lang, self.data.panel
+        lang = self.lang
         self.notes.value = notes_html(result.notes, lang)
         if self._shown.get("result") is not result:
             self._shown["result"] = result
-            self.ranking_chart.chart = ic.ranking_chart(result, lang)
-            self.ranking_frame.caption.value = ic.ranking_caption(result, panel, lang)
-            self.ranking_frame.table.value = data_table_html(ic.ranking_table(result, lang), lang)
-            self.weights_chart.value = ic.static_svg(ic.weights_chart(result, lang))
-            self.weights_frame.caption.value = ic.weights_caption(result, lang)
-            self.weights_frame.table.value = data_table_html(ic.weights_table(result, lang), lang)
-        if self._shown.get("history") is not history:
-            self._shown["history"] = history
-            self.history_chart.value = ic.static_svg(ic.history_chart(history, *method, lang))
-            self.history_frame.caption.value = ic.history_caption(
-                history, panel, result.indicators, lang
-            )
-            self.history_frame.table.value = data_table_html(ic.history_table(history, lang), lang)
-        if self._shown.get("robustness") is not rob:
-            self._shown["robustness"] = rob
-            self.robustness_chart.chart = ic.robustness_chart(rob, method, lang)
-            self.robustness_frame.caption.value = ic.robustness_caption(rob, panel, lang)
-            self.robustness_frame.table.value = data_table_html(
-                ic.robustness_table(rob, lang), lang
-            )
-        else:  # only the ring marking the current choice moves, in the browser
-            self.robustness_chart.params.current_weighting = method[0]
-            self.robustness_chart.params.current_aggregation = method[1]
+            self.ranking_chart.chart = ic.ranking_figure(result, lang)
+            self._describe_ranking(result)
+        shown = self._shown.get("northeast")
+        if shown is None or shown[0] is not history or shown[1] is not rob:
+            self._shown["northeast"] = (history, rob)
+            self.northeast_chart.chart = ic.northeast_figure(history, rob, method, lang)
+            self._describe_northeast(history, rob)
+        else:  # same data: only the ring marking the current choice moves, in the browser
+            self.northeast_chart.params.current_weighting = method[0]
+            self.northeast_chart.params.current_aggregation = method[1]
         # Last, so that a changed sentence means everything above has been sent.
         self.summary.value = (
             '<p role="status" aria-live="polite" style="font-size:105%;margin:6px 0">'
             f"<b>{html.escape(ic.ranking_summary(result, lang))}</b></p>"
+        )
+
+    def _describe_ranking(self, result: ni.IndexResult) -> None:
+        """Caption, tables and CSV export of the ranking figure."""
+        lang, panel = self.lang, self.data.panel
+        frame = self.ranking_frame
+        frame.caption.value = ic.ranking_figure_caption(result, panel, lang)
+        rows = ic.provenance_rows(panel, result.indicators, [result.year], lang)
+        frame.set_table(ic.ranking_table(result, lang), rows)
+        frame.table.value += ic.extra_table_html(
+            ic.weights_table(result, lang), text.t("index.weights.show", lang)
+        )
+
+    def _describe_northeast(self, history: ni.RankHistory, rob: ni.Robustness) -> None:
+        """Caption, tables and CSV export of the Northeast figure."""
+        lang, panel = self.lang, self.data.panel
+        frame = self.northeast_frame
+        frame.caption.value = ic.northeast_figure_caption(history, rob, panel, lang)
+        years = sorted({int(y) for y in history.table["year"]} | {rob.year})
+        rows = ic.provenance_rows(panel, rob.indicators, years, lang)
+        frame.set_table(ic.history_table(history, lang), rows)
+        frame.table.value += ic.extra_table_html(
+            ic.robustness_table(rob, lang), text.t("index.robustness.show", lang)
         )
 
     # -- for tests and notebooks ---------------------------------------------------------------
