@@ -158,13 +158,17 @@ def test_history_caption_states_the_skipped_years_and_why(data, panel):
     assert all(r.startswith(f"{y}年") for r, y in zip(zh, history.skipped["year"], strict=True))
 
 
-def test_robustness_chart_marks_the_current_choice_with_parameters(data):
-    """The ring around the current method is two chart parameters (lifted to the top level
-    when the chart sits in the Northeast figure)."""
+def test_robustness_chart_rings_the_current_choice(data):
     rob = data.robustness(IDS, 2023, False, None)
     spec = ic.robustness_chart(rob, ("critic", "topsis"), "en").to_dict()
-    params = {p["name"]: p["value"] for p in spec["params"]}
-    assert params == {"current_weighting": "critic", "current_aggregation": "topsis"}
+    ring = chart_rows(spec)[-1]
+    assert len(ring) == 3  # one per province
+    table = rob.table[rob.table["region"].isin(ni.NORTHEAST)]
+    expected = table[(table["weighting"] == "critic") & (table["aggregation"] == "topsis")]
+    assert {(r["region"], r["rank"]) for r in ring} == set(
+        zip(expected["region"], expected["rank"], strict=True)
+    )
+    assert "params" not in spec  # no parameters: Altair would deep-copy the figure per update
     dots = chart_rows(spec)[1]
     assert {d["region"] for d in dots} == set(ni.NORTHEAST)
     assert len(dots) == 3 * len(ni.AUTO_WEIGHTINGS) * len(ni.AGGREGATIONS)
@@ -199,17 +203,7 @@ def test_the_page_holds_two_live_charts_of_two_views_each(data, explorer):
     live = [w for part in parts for w in walk(part) if isinstance(w, alt.JupyterChart)]
     assert live == [explorer.ranking_chart, explorer.northeast_chart]
     assert [len(c.spec["vconcat"]) for c in live] == [2, 2]
-    rob = data.robustness(IDS, 2023, False, None)
-    spec = ic.northeast_figure(
-        rob=rob,
-        history=data.history(IDS, "equal", "topsis", None),
-        method=("equal", "topsis"),
-        lang="en",
-    ).to_dict()
-    assert {p["name"]: p["value"] for p in spec["params"]} == {
-        "current_weighting": "equal",
-        "current_aggregation": "topsis",
-    }
+    assert all("params" not in c.spec for c in live)
 
 
 def test_changing_the_method_recomputes_and_redraws_in_place(explorer):
@@ -228,12 +222,14 @@ def test_changing_the_method_recomputes_and_redraws_in_place(explorer):
     assert chart.spec != before["spec"] and northeast.spec != before["northeast"]
     assert "CRITIC weights" in explorer.summary.value
     assert "Liaoning: 20" in explorer.summary.value  # CRITIC, weighted sum, 2023
-    assert northeast.params.current_weighting == "critic"
     middle = table_html(explorer.ranking_frame)
     explorer.aggregation.value = "topsis"
     assert table_html(explorer.ranking_frame) != middle
     assert "CRITIC weights · TOPSIS" in html.unescape(explorer.summary.value)
-    assert northeast.params.current_aggregation == "topsis"
+    ring = chart_rows(northeast.spec)[-1]
+    assert {r["weighting"] for r in ring} == {"critic"} and {r["aggregation"] for r in ring} == {
+        "topsis"
+    }
 
 
 def test_changing_the_year_redraws_ranking_and_robustness(explorer):

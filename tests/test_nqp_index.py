@@ -572,3 +572,22 @@ def test_no_dominant_weight_note_when_weights_are_spread():
     assert ni._dominant_weight_note("entropy", inds, spread) is None
     assert ni._dominant_weight_note("critic", inds, np.array([0.6, 0.2, 0.2])) is not None
     assert ni._dominant_weight_note("equal", inds, np.array([0.6, 0.2, 0.2])) is None
+
+
+@pytest.mark.parametrize(
+    ("weighting", "aggregation"), [("critic", "topsis"), ("equal", "weighted_sum")]
+)
+def test_rank_history_equals_the_index_of_each_year(panel, weighting, aggregation):
+    """Every year of the history is exactly that year's index (computed in one pass)."""
+    ids = ["rd_intensity", "hitech_revenue_to_gdp", "basic_research_share"]
+    hist = ni.rank_history(panel, ids, weighting=weighting, aggregation=aggregation, regions=None)
+    assert 2017 in set(hist.skipped["year"])
+    for year, part in hist.table.groupby("year"):
+        direct = ni.build_index(panel, ids, int(year), weighting, aggregation).ranking
+        merged = part.merge(direct, on="region", suffixes=("", "_direct"))
+        assert len(merged) == 31
+        assert (merged["rank"] == merged["rank_direct"]).all(), year
+        np.testing.assert_allclose(merged["score"], merged["score_direct"], atol=1e-12)
+    dropped = ni.rank_history(panel, ni.DEFAULT_INDICATORS, years=[2014], gaps="drop")
+    assert (dropped.table["n_provinces"] == 30).all()
+    assert any("Tibet" in n for n in dropped.notes["en"])

@@ -1011,6 +1011,17 @@ def _matrix_for_year(
     return IndicatorMatrix(year=year, values=out, grades=worst, gaps=gaps)
 
 
+def _slice_year(
+    values: pd.DataFrame, grades: pd.DataFrame, gaps: pd.DataFrame, year: int
+) -> IndicatorMatrix:
+    """One year of indicators already computed for many years (as :func:`_matrix_for_year`)."""
+    out = values.xs(year, level="year").reindex(PROVINCE_CODES)
+    worst = grades.xs(year, level="year").reindex(PROVINCE_CODES)
+    out.columns.name = worst.columns.name = "indicator"
+    year_gaps = gaps[gaps["year"] == year].reset_index(drop=True)
+    return IndicatorMatrix(year=year, values=out, grades=worst, gaps=year_gaps)
+
+
 def indicator_coverage(
     panel: pd.DataFrame, indicators: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -2065,17 +2076,18 @@ def rank_history(
     inputs = _unique_inputs(ids)
     values, grades = _inputs_wide(panel, inputs, None if years is None else list(years))
     year_list = sorted({int(y) for y in values.index.get_level_values("year")})
+    # The indicators of every year at once (one pass over the panel, not one per year).
+    all_values, all_grades, all_gaps = _indicators_from_wide(values, grades, ids)
     if years is None:
         # From the first to the last year in which every chosen indicator has some province;
         # years in between that lack an indicator are reported in ``skipped``.
-        out, _, _ = _indicators_from_wide(values, grades, ids)
-        some = out.notna().groupby(level="year").any().all(axis=1)
+        some = all_values.notna().groupby(level="year").any().all(axis=1)
         usable = [int(y) for y, ok in some.items() if ok]
         year_list = [y for y in year_list if usable and usable[0] <= y <= usable[-1]]
     want = list(PROVINCE_CODES) if regions is None else list(regions)
     rows, wrows, skipped, nrows = [], [], [], []
     for yr in year_list:
-        matrix = _matrix_for_year(values, grades, ids, yr)
+        matrix = _slice_year(all_values, all_grades, all_gaps, yr)
         if matrix.values.isna().all().any():
             empty = [i for i in ids if matrix.values[i].isna().all()]
             skipped.append(

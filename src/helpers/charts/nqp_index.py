@@ -63,6 +63,8 @@ ROW_HEIGHT = 56
 ROW_OFFSET = 0.2
 #: Small vertical step between weightings, so that equal ranks do not hide one another.
 WEIGHTING_STAGGER = 0.05
+#: Pixels between the two charts of a figure.
+FIGURE_SPACING = 36
 #: Width of the charts in pixels (the page column of Voilà's lab template).
 WIDTH = 680
 
@@ -133,12 +135,27 @@ def marked_name(name: str, is_northeast: bool) -> str:
     return f"{name} {NE_MARKER}" if is_northeast else name
 
 
-def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Type sizes readable on a projector (Vega's defaults are 10–11 px); top level only."""
-    return (
-        chart.configure_axis(labelFontSize=12, titleFontSize=12)
-        .configure_legend(labelFontSize=12, titleFontSize=12)
-        .configure_title(fontSize=16, subtitleFontSize=12, subtitleColor="#333")
+def _figure(views: list, independent: tuple[str, ...], description: str) -> alt.VConcatChart:
+    """Views stacked into one chart with their own scales and legends, type sizes readable on
+    a projector (Vega's defaults are 10–11 px) and a description for screen readers.
+
+    Built in one constructor call: Altair deep-copies a chart on every ``.properties()``,
+    ``.resolve_*()`` and ``.configure_*()``, and chaining them cost half a second per update.
+    """
+    channels = dict.fromkeys(independent, "independent")
+    return alt.VConcatChart(
+        vconcat=views,
+        spacing=FIGURE_SPACING,
+        resolve=alt.Resolve(
+            scale=alt.ScaleResolveMap(x="independent", y="independent", **channels),
+            legend=alt.LegendResolveMap(**channels),
+        ),
+        config=alt.Config(
+            axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12),
+            legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12),
+            title=alt.TitleConfig(fontSize=16, subtitleFontSize=12, subtitleColor="#333"),
+        ),
+        description=description,
     )
 
 
@@ -321,7 +338,8 @@ def ranking_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return alt.layer(bars, values).properties(
+    return alt.LayerChart(
+        layer=[bars, values],
         title=title,
         width=WIDTH - 200,
         height=alt.Step(15),
@@ -428,7 +446,8 @@ def weights_chart(result: ni.IndexResult, lang: str | None = None) -> alt.LayerC
         ],
         anchor="start",
     )
-    return alt.layer(bars, equal, labels).properties(
+    return alt.LayerChart(
+        layer=[bars, equal, labels],
         title=title,
         width=WIDTH - 380,
         height=alt.Step(22),
@@ -589,8 +608,12 @@ def history_chart(
         ],
         anchor="start",
     )
-    return alt.layer(bands, lines, points).properties(
-        title=title, width=WIDTH - 60, height=260, description=history_summary(history, lang)
+    return alt.LayerChart(
+        layer=[bands, lines, points],
+        title=title,
+        width=WIDTH - 60,
+        height=260,
+        description=history_summary(history, lang),
     )
 
 
@@ -706,9 +729,10 @@ def robustness_chart(
     A dot per scenario (colour = weighting, shape = aggregation), a bar from the best to the
     worst rank, a black tick at the median, and a ring around the page's current choice.
 
-    The current choice is two chart parameters, ``current_weighting`` and
-    ``current_aggregation`` (initially ``current``): setting ``JupyterChart.params`` moves the
-    ring in the browser without re-sending the data.
+    ``current`` is the page's (weighting, aggregation). It is drawn from the data, not set as a
+    chart parameter: Altair deep-copies the views of a concatenated chart whose layers carry
+    parameters (measured: over a second per update), and a new method redraws this figure
+    anyway, since the history above it changes with the method.
     """
     lang = _lang(lang)
     rows = robustness_rows(rob, lang)
@@ -805,15 +829,13 @@ def robustness_chart(
             tooltip=tooltip,
         )
     )
-    weighting_param = alt.param(name="current_weighting", value=current[0])
-    aggregation_param = alt.param(name="current_aggregation", value=current[1])
+    current_rows = rows[
+        (rows["weighting"] == current[0])
+        & (rows["aggregation"] == current[1])
+        & (rows["left_out"] == "")
+    ]
     ring = (
-        alt.Chart(rows)
-        .transform_filter(
-            (alt.datum.weighting == weighting_param)
-            & (alt.datum.aggregation == aggregation_param)
-            & (alt.datum.left_out == "")
-        )
+        alt.Chart(current_rows)
         .mark_point(
             shape="circle", size=300, filled=False, strokeWidth=2.5, color=OKABE_ITO["black"]
         )
@@ -828,15 +850,12 @@ def robustness_chart(
         ],
         anchor="start",
     )
-    return (
-        alt.layer(span, median, dots, ring)
-        .add_params(weighting_param, aggregation_param)
-        .properties(
-            title=title,
-            width=WIDTH - 100,
-            height=ROW_HEIGHT * len(order),
-            description=robustness_summary(rob, lang),
-        )
+    return alt.LayerChart(
+        layer=[span, median, dots, ring],
+        title=title,
+        width=WIDTH - 100,
+        height=ROW_HEIGHT * len(order),
+        description=robustness_summary(rob, lang),
     )
 
 
@@ -888,24 +907,14 @@ def robustness_table(rob: ni.Robustness, lang: str | None = None) -> pd.DataFram
 # The page's two figures
 # --------------------------------------------------------------------------------------------
 
-#: Pixels between the two charts of a figure.
-FIGURE_SPACING = 36
-
 
 def ranking_figure(result: ni.IndexResult, lang: str | None = None) -> alt.VConcatChart:
     """The ranking of the provinces, and below it the weights that produced it (one chart)."""
     lang = _lang(lang)
-    chart = (
-        alt.vconcat(
-            ranking_chart(result, lang), weights_chart(result, lang), spacing=FIGURE_SPACING
-        )
-        .resolve_scale(color="independent", x="independent", y="independent")
-        .resolve_legend(color="independent")
-    )
-    return _styled(chart).properties(
-        description=text.sentences(
-            [ranking_summary(result, lang), weights_summary(result, lang)], lang
-        )
+    return _figure(
+        [ranking_chart(result, lang), weights_chart(result, lang)],
+        ("color",),
+        text.sentences([ranking_summary(result, lang), weights_summary(result, lang)], lang),
     )
 
 
@@ -933,22 +942,13 @@ def northeast_figure(
     """The Northeast's ranks year by year, and below them their spread across methods.
 
     ``method`` is the page's (weighting, aggregation): it names the history's method and places
-    the ring of the robustness chart (parameters ``current_weighting``, ``current_aggregation``).
+    the ring of the robustness chart.
     """
     lang = _lang(lang)
-    chart = (
-        alt.vconcat(
-            history_chart(history, *method, lang),
-            robustness_chart(rob, method, lang),
-            spacing=FIGURE_SPACING,
-        )
-        .resolve_scale(color="independent", shape="independent", x="independent", y="independent")
-        .resolve_legend(color="independent", shape="independent")
-    )
-    return _styled(chart).properties(
-        description=text.sentences(
-            [history_summary(history, lang), robustness_summary(rob, lang)], lang
-        )
+    return _figure(
+        [history_chart(history, *method, lang), robustness_chart(rob, method, lang)],
+        ("color", "shape"),
+        text.sentences([history_summary(history, lang), robustness_summary(rob, lang)], lang),
     )
 
 

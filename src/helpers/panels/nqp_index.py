@@ -336,7 +336,10 @@ class IndexExplorer:
         self.northeast_chart = live_chart(
             ic.northeast_figure(history, rob, method, lang), css_class="nqp-index-chart-northeast"
         )
-        self._shown: dict[str, object] = {"result": result, "northeast": (history, rob)}
+        self._shown: dict[str, object] = {
+            "result": result,
+            "northeast": (history, rob, method),
+        }
         self.ranking_frame = figure(
             self.ranking_chart,
             "",
@@ -576,13 +579,10 @@ class IndexExplorer:
             self.ranking_chart.chart = ic.ranking_figure(result, lang)
             self._describe_ranking(result)
         shown = self._shown.get("northeast")
-        if shown is None or shown[0] is not history or shown[1] is not rob:
-            self._shown["northeast"] = (history, rob)
+        if not (shown and shown[0] is history and shown[1] is rob and shown[2] == method):
+            self._shown["northeast"] = (history, rob, method)
             self.northeast_chart.chart = ic.northeast_figure(history, rob, method, lang)
             self._describe_northeast(history, rob)
-        else:  # same data: only the ring marking the current choice moves, in the browser
-            self.northeast_chart.params.current_weighting = method[0]
-            self.northeast_chart.params.current_aggregation = method[1]
         # Last, so that a changed sentence means everything above has been sent.
         self.summary.value = (
             '<p role="status" aria-live="polite" style="font-size:105%;margin:6px 0">'
