@@ -106,6 +106,7 @@ def test_user_weights_appear_and_all_zero_weights_are_explained(app, page, artif
 
 def test_chinese_page_reads_in_chinese_and_reacts(app, page, artifacts):
     """``?lang=zh``: the statement, the controls and the charts are Chinese, and they work."""
+    page.set_viewport_size({"width": 1280, "height": 2400})  # whole elements in screenshots
     open_page(page, app.url(INDEX) + "?lang=zh", RANKING_MARKS, NORTHEAST_MARKS)
     assert_no_error_text(page)
     body = page.inner_text("body")
@@ -124,10 +125,9 @@ def test_chinese_page_reads_in_chinese_and_reacts(app, page, artifacts):
     page.locator(".nqp-index-indicator summary").first.click()  # one click to a definition
     assert "定义" in page.inner_text(".nqp-index-indicator[open]")
     page.screenshot(path=artifacts / "index-zh-top.png")
+    page.locator(".nqp-index-northeast").screenshot(path=artifacts / "index-zh-northeast.png")
     page.locator(".nqp-index-controls").screenshot(path=artifacts / "index-zh-controls.png")
     page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-zh-ranking.png")
-    # Voilà scrolls inside the page, so a tall element is captured whole only in a tall window.
-    page.set_viewport_size({"width": 1280, "height": 2400})
     page.locator(".nqp-index-indicator[open]").screenshot(
         path=artifacts / "index-zh-definition.png"
     )
