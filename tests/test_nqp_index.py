@@ -542,3 +542,52 @@ def test_sources_for_every_indicator(panel):
 def test_unknown_indicator_is_named(panel):
     with pytest.raises(ni.NQPIndexError, match="Unknown indicator 'tfp'"):
         ni.build_index(panel, indicators=["rd_intensity", "tfp"])
+
+
+def test_an_outsized_entropy_or_critic_weight_is_explained_with_the_caveat(panel):
+    """The catalogue's warnings surface as notes when the weights actually concentrate."""
+    ids = ni.DEFAULT_INDICATORS
+    equal_share = 1 / len(ids)
+    for weighting, indicator in [
+        ("entropy", "tech_market_outflow_to_gdp"),
+        ("critic", "basic_research_share"),
+    ]:
+        result = ni.build_index(panel, weighting=weighting)
+        top = result.weights.sort_values("weight").iloc[-1]
+        assert top["indicator"] == indicator
+        assert top["weight"] >= ni.DOMINANT_WEIGHT_FACTOR * equal_share
+        note = next(n for n in result.notes if n.kind == "dominant_weight")
+        ind = ni.CATALOGUE_BY_ID[indicator]
+        assert ind.name_en in note.en and ind.caveat_en in note.en
+        assert ind.name_zh in note.zh and ind.caveat_zh in note.zh
+        assert f"{top['weight']:.0%}" in note.en and "not the most important" in note.en
+    for weighting in ("equal", "equal_by_dimension"):
+        result = ni.build_index(panel, weighting=weighting)
+        assert not any(n.kind == "dominant_weight" for n in result.notes)
+
+
+def test_no_dominant_weight_note_when_weights_are_spread():
+    inds = [ni.CATALOGUE_BY_ID[i] for i in ni.DEFAULT_INDICATORS[:3]]
+    spread = np.array([0.4, 0.35, 0.25])  # 0.4 < 1.5 × 1/3
+    assert ni._dominant_weight_note("entropy", inds, spread) is None
+    assert ni._dominant_weight_note("critic", inds, np.array([0.6, 0.2, 0.2])) is not None
+    assert ni._dominant_weight_note("equal", inds, np.array([0.6, 0.2, 0.2])) is None
+
+
+@pytest.mark.parametrize(
+    ("weighting", "aggregation"), [("critic", "topsis"), ("equal", "weighted_sum")]
+)
+def test_rank_history_equals_the_index_of_each_year(panel, weighting, aggregation):
+    """Every year of the history is exactly that year's index (computed in one pass)."""
+    ids = ["rd_intensity", "hitech_revenue_to_gdp", "basic_research_share"]
+    hist = ni.rank_history(panel, ids, weighting=weighting, aggregation=aggregation, regions=None)
+    assert 2017 in set(hist.skipped["year"])
+    for year, part in hist.table.groupby("year"):
+        direct = ni.build_index(panel, ids, int(year), weighting, aggregation).ranking
+        merged = part.merge(direct, on="region", suffixes=("", "_direct"))
+        assert len(merged) == 31
+        assert (merged["rank"] == merged["rank_direct"]).all(), year
+        np.testing.assert_allclose(merged["score"], merged["score_direct"], atol=1e-12)
+    dropped = ni.rank_history(panel, ni.DEFAULT_INDICATORS, years=[2014], gaps="drop")
+    assert (dropped.table["n_provinces"] == 30).all()
+    assert any("Tibet" in n for n in dropped.notes["en"])

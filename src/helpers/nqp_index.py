@@ -231,7 +231,13 @@ class DataGapError(NQPIndexError):
 
 @dataclass(frozen=True)
 class Note:
-    """A remark shown with a result, in both languages; ``kind`` is a stable key."""
+    """A remark shown with a result, in both languages; ``kind`` is a stable key.
+
+    Kinds: ``dropped`` (provinces left out for gaps), ``grade`` (lower-grade inputs),
+    ``constant`` (an indicator that cannot separate provinces), ``zero_weight`` and
+    ``dominant_weight`` (entropy or CRITIC put no weight, or an outsized weight, on an
+    indicator; the latter with the indicator's caveat).
+    """
 
     kind: str
     en: str
@@ -723,6 +729,28 @@ AGGREGATIONS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
 #: Weightings used by :func:`rank_robustness` by default (``"user"`` is added when given).
 AUTO_WEIGHTINGS: tuple[str, ...] = ("entropy", "critic", "equal", "equal_by_dimension")
 
+#: A data-driven weight (entropy, CRITIC) at least this many times an equal share (1/m) is
+#: named in a note, with the indicator's caveat. Judgement: 1.5 flags the cases the catalogue
+#: warns about (technology outflow under entropy, basic-research share under CRITIC) without
+#: flagging the ordinary spread of weights.
+DOMINANT_WEIGHT_FACTOR = 1.5
+
+#: Why a data-driven weighting concentrates weight, in plain words (en, zh).
+_CONCENTRATION_REASON: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "entropy": (
+            "entropy weights reward the indicators on which provinces differ most, not the most "
+            "important ones",
+            "熵值法奖励的是各省份差异最大的指标，而不是最重要的指标",
+        ),
+        "critic": (
+            "CRITIC weights reward indicators that vary a lot and disagree with the others, not "
+            "the most important ones",
+            "CRITIC法奖励的是波动大且与其他指标走势不一致的指标，而不是最重要的指标",
+        ),
+    }
+)
+
 
 def _indicator(indicator_id: str) -> Indicator:
     try:
@@ -981,6 +1009,17 @@ def _matrix_for_year(
     worst = worst.droplevel("year")
     out.columns.name = worst.columns.name = "indicator"
     return IndicatorMatrix(year=year, values=out, grades=worst, gaps=gaps)
+
+
+def _slice_year(
+    values: pd.DataFrame, grades: pd.DataFrame, gaps: pd.DataFrame, year: int
+) -> IndicatorMatrix:
+    """One year of indicators already computed for many years (as :func:`_matrix_for_year`)."""
+    out = values.xs(year, level="year").reindex(PROVINCE_CODES)
+    worst = grades.xs(year, level="year").reindex(PROVINCE_CODES)
+    out.columns.name = worst.columns.name = "indicator"
+    year_gaps = gaps[gaps["year"] == year].reset_index(drop=True)
+    return IndicatorMatrix(year=year, values=out, grades=worst, gaps=year_gaps)
 
 
 def indicator_coverage(
@@ -1916,6 +1955,9 @@ def _result(
                 "权重为零：" + "、".join(i.name_zh for i in zeroed) + "。",
             ),
         ]
+    dominant = _dominant_weight_note(weighting, inds, comp.weights)
+    if dominant is not None:
+        notes = [*notes, dominant]
     normalised = pd.DataFrame(comp.normalised, index=raw.index, columns=raw.columns)
     return IndexResult(
         year=year,
@@ -1931,6 +1973,37 @@ def _result(
         dropped=dropped,
         notes=tuple(notes),
     )
+
+
+def _dominant_weight_note(
+    weighting: str, inds: Sequence[Indicator], weights: np.ndarray
+) -> Note | None:
+    """A note when entropy or CRITIC gives one indicator an outsized weight, with its caveat.
+
+    Outsized: at least :data:`DOMINANT_WEIGHT_FACTOR` times an equal share. The note says in
+    plain words why the method does that and repeats the indicator's caveat (for example
+    Beijing's far-out technology sales, or the basic-research share being highest where R&D
+    is small).
+    """
+    if weighting not in _CONCENTRATION_REASON or len(inds) < 2:
+        return None
+    top = int(np.argmax(weights))
+    share, equal = float(weights[top]), 1.0 / len(inds)
+    if share < DOMINANT_WEIGHT_FACTOR * equal:
+        return None
+    ind = inds[top]
+    label_en, label_zh = WEIGHTINGS[weighting][0], WEIGHTINGS[weighting][1]
+    why_en, why_zh = _CONCENTRATION_REASON[weighting]
+    ratio = share / equal
+    en = (
+        f"{label_en} give “{ind.name_en}” {share:.0%} of the weight, {ratio:.1f} times "
+        f"an equal share: {why_en}."
+    )
+    zh = f"{label_zh}赋予“{ind.name_zh}”{share:.0%}的权重，是等权重的{ratio:.1f}倍：{why_zh}。"
+    if ind.caveat_en:
+        en += " " + ind.caveat_en
+        zh += ind.caveat_zh
+    return Note("dominant_weight", en, zh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -2003,17 +2076,18 @@ def rank_history(
     inputs = _unique_inputs(ids)
     values, grades = _inputs_wide(panel, inputs, None if years is None else list(years))
     year_list = sorted({int(y) for y in values.index.get_level_values("year")})
+    # The indicators of every year at once (one pass over the panel, not one per year).
+    all_values, all_grades, all_gaps = _indicators_from_wide(values, grades, ids)
     if years is None:
         # From the first to the last year in which every chosen indicator has some province;
         # years in between that lack an indicator are reported in ``skipped``.
-        out, _, _ = _indicators_from_wide(values, grades, ids)
-        some = out.notna().groupby(level="year").any().all(axis=1)
+        some = all_values.notna().groupby(level="year").any().all(axis=1)
         usable = [int(y) for y, ok in some.items() if ok]
         year_list = [y for y in year_list if usable and usable[0] <= y <= usable[-1]]
     want = list(PROVINCE_CODES) if regions is None else list(regions)
     rows, wrows, skipped, nrows = [], [], [], []
     for yr in year_list:
-        matrix = _matrix_for_year(values, grades, ids, yr)
+        matrix = _slice_year(all_values, all_grades, all_gaps, yr)
         if matrix.values.isna().all().any():
             empty = [i for i in ids if matrix.values[i].isna().all()]
             skipped.append(
@@ -2254,6 +2328,7 @@ __all__ = [
     "DEFAULT_INDICATORS",
     "DIMENSIONS",
     "DISCLAIMER",
+    "DOMINANT_WEIGHT_FACTOR",
     "FRAMEWORKS",
     "NORTHEAST",
     "WEIGHTINGS",

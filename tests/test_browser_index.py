@@ -1,0 +1,134 @@
+"""The NQP index page, served by Voilà and driven in headless Chromium like a visitor would."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import assert_no_error_text, open_page
+
+pytestmark = pytest.mark.browser
+
+INDEX = "05_nqp_index.ipynb"
+RANKING_SVG = ".nqp-index-chart-ranking svg"
+RANKING_MARKS = f"{RANKING_SVG} .mark-rect path"
+NORTHEAST_SVG = ".nqp-index-chart-northeast svg"
+NORTHEAST_MARKS = f"{NORTHEAST_SVG} .mark-symbol path"
+SUMMARY = ".nqp-index-summary"
+WEIGHTING = ".nqp-index-weighting"
+AGGREGATION = ".nqp-index-aggregation"
+#: Seconds a recomputation may take on a busy 2-core machine (it is about a third of a second).
+UPDATE_TIMEOUT_MS = 30_000
+
+
+def ranking_state(page) -> dict:
+    return {
+        "svg": page.inner_html(RANKING_SVG),
+        "summary": page.inner_text(SUMMARY),
+        "table": page.inner_html(".nqp-index-ranking .nqp-table"),
+        "northeast": page.inner_html(NORTHEAST_SVG),
+    }
+
+
+def wait_for_new_summary(page, old: str) -> None:
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[SUMMARY, old],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+
+
+def wait_for_chart_text(page, selector: str, expected: str) -> None:
+    """Wait until a chart (its SVG, title included) shows ``expected``."""
+    page.wait_for_function(
+        "([sel, text]) => (document.querySelector(sel) || {}).textContent.includes(text)",
+        arg=[selector, expected],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+
+
+def test_changing_the_method_changes_the_ranking(app, page, artifacts):
+    """Entropy → CRITIC, then weighted sum → TOPSIS: the ranking chart, table and sentence move."""
+    # Voilà scrolls inside the page: a tall window lets element screenshots show them whole.
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    open_page(page, app.url(INDEX), RANKING_MARKS, NORTHEAST_MARKS, f"{WEIGHTING} input")
+    assert_no_error_text(page)
+    body = page.inner_text("body")
+    assert "not an official statistic" in body and "叶天驰" in body
+    start = ranking_state(page)
+    assert "Entropy weights · Weighted sum" in start["summary"]
+    page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-entropy-ranking.png")
+
+    page.click(f"{WEIGHTING} label:has-text('CRITIC weights')")
+    wait_for_new_summary(page, start["summary"])
+    wait_for_chart_text(page, RANKING_SVG, "CRITIC weights · Weighted sum")
+    critic = ranking_state(page)
+    assert "CRITIC weights · Weighted sum" in critic["summary"]
+    assert critic["svg"] != start["svg"] and critic["table"] != start["table"]
+    wait_for_chart_text(page, NORTHEAST_SVG, "CRITIC weights · Weighted sum")
+    assert page.inner_html(NORTHEAST_SVG) != start["northeast"]
+    assert "Basic research share" in page.inner_text(".nqp-index-notes")
+
+    page.click(f"{AGGREGATION} label:has-text('TOPSIS')")
+    wait_for_new_summary(page, critic["summary"])
+    wait_for_chart_text(page, RANKING_SVG, "CRITIC weights · TOPSIS")
+    topsis = ranking_state(page)
+    assert "CRITIC weights · TOPSIS" in topsis["summary"]
+    assert topsis["svg"] != critic["svg"] and topsis["table"] != critic["table"]
+    page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-critic-topsis.png")
+    page.locator(".nqp-index-northeast").screenshot(path=artifacts / "index-northeast.png")
+    assert page.inner_text(".nqp-status") == ""
+    assert_no_error_text(page)
+    page.log.assert_clean()
+
+
+def test_user_weights_appear_and_all_zero_weights_are_explained(app, page, artifacts):
+    """Choosing 'Your weights' shows one slider per indicator; zeroing them all says why not."""
+    open_page(page, app.url(INDEX), RANKING_MARKS, f"{WEIGHTING} input")
+    page.click(f"{WEIGHTING} label:has-text('Your weights')")
+    page.wait_for_selector(".nqp-index-weight .noUi-handle", state="visible", timeout=30_000)
+    handles = page.locator(".nqp-index-weight .noUi-handle")
+    assert handles.count() == 6  # one per chosen indicator
+    assert "16.7%" in page.inner_text(".nqp-index-user-weights")
+    for k in range(handles.count()):
+        handles.nth(k).focus()
+        page.keyboard.press("Home")  # the slider's minimum: 0
+    page.wait_for_selector(".nqp-status .nqp-error", state="visible", timeout=UPDATE_TIMEOUT_MS)
+    message = page.inner_text(".nqp-status")
+    assert "Could not rebuild the index" in message and "All weights are zero" in message
+    page.locator(".nqp-index-controls").screenshot(path=artifacts / "index-user-weights-zero.png")
+    handles.nth(0).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector(".nqp-status .nqp-error", state="detached", timeout=UPDATE_TIMEOUT_MS)
+    assert "100.0%" in page.inner_text(".nqp-index-user-weights")
+    assert_no_error_text(page)
+    page.log.assert_clean()
+
+
+def test_chinese_page_reads_in_chinese_and_reacts(app, page, artifacts):
+    """``?lang=zh``: the statement, the controls and the charts are Chinese, and they work."""
+    page.set_viewport_size({"width": 1280, "height": 2400})  # whole elements in screenshots
+    open_page(page, app.url(INDEX) + "?lang=zh", RANKING_MARKS, NORTHEAST_MARKS)
+    assert_no_error_text(page)
+    body = page.inner_text("body")
+    assert "不是官方统计数据" in body and "示意性指数" in body
+    assert "熵值法权重" in page.inner_text(WEIGHTING)
+    title = page.text_content(f"{RANKING_SVG} .role-title-text")
+    assert title.startswith("2023年新质生产力指数排名")
+    assert "辽宁 ◆" in page.text_content(RANKING_SVG)
+    before = ranking_state(page)
+    assert "辽宁第" in before["summary"]
+    page.click(f"{WEIGHTING} label:has-text('CRITIC权重')")
+    wait_for_new_summary(page, before["summary"])
+    wait_for_chart_text(page, RANKING_SVG, "CRITIC权重，加权求和")
+    assert page.inner_html(RANKING_SVG) != before["svg"]
+    assert "CRITIC权重" in page.inner_text(SUMMARY)
+    page.locator(".nqp-index-indicator summary").first.click()  # one click to a definition
+    assert "定义" in page.inner_text(".nqp-index-indicator[open]")
+    page.screenshot(path=artifacts / "index-zh-top.png")
+    page.locator(".nqp-index-northeast").screenshot(path=artifacts / "index-zh-northeast.png")
+    page.locator(".nqp-index-controls").screenshot(path=artifacts / "index-zh-controls.png")
+    page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-zh-ranking.png")
+    page.locator(".nqp-index-indicator[open]").screenshot(
+        path=artifacts / "index-zh-definition.png"
+    )
+    page.log.assert_clean()
