@@ -99,6 +99,23 @@ class Page:
         header.add_class("nqp-page-header")
         return header
 
+    def contents(self) -> widgets.HTML:
+        """The app's parts with one line each, linked (in this tab, keeping the language) once
+        they exist."""
+        items = []
+        for notebook, key in PAGES[1:]:
+            title = html.escape(self.t(key))
+            about = html.escape(self.t(f"contents.{notebook.removesuffix('.ipynb')}"))
+            if (NOTEBOOK_DIR / notebook).exists():
+                items.append(
+                    f'<li><a href="{html.escape(self.link(notebook))}">{title}</a>: {about}</li>'
+                )
+            else:
+                items.append(f"<li>{title}: {about} {html.escape(self.t('contents.coming'))}</li>")
+        box = widgets.HTML(f'<ol class="nqp-contents">{"".join(items)}</ol>')
+        box.add_class("nqp-contents")
+        return box
+
     def footer(self, vintage: str) -> HTML:
         """Version of the app and vintage of the data, on every page (its last cell)."""
         # after the page is on screen, not before: a full garbage collection takes ~90 ms
