@@ -6,7 +6,13 @@ import pytest
 
 from tests.browser import assert_no_error_text, open_page
 from tests.conftest import RENDER_TIMEOUT_MS
-from tests.test_browser_foundations import caption, change, chart_text, title
+from tests.test_browser_foundations import (
+    INTERACTION_MS,
+    change,
+    chart_text,
+    title,
+    wait_for_caption,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +58,7 @@ def test_challenges_page_renders_and_its_widgets_move_the_charts(app, page, arti
     assert (
         title(page, GAP) == "The three provinces' R&D spending against Jiangsu's and the nation's"
     )
-    page.wait_for_function(
-        "() => document.querySelector('.nqp-chart-gap').parentElement"
-        ".querySelector('.nqp-caption').innerText.includes('as % of Jiangsu')",
-        timeout=15_000,
-    )
+    wait_for_caption(page, GAP, "as % of Jiangsu")
 
     # the lesson: widths by GDP, then one year back
     page.locator(".nqp-lesson-method").scroll_into_view_if_needed()
@@ -77,9 +79,9 @@ def test_challenges_page_renders_and_its_widgets_move_the_charts(app, page, arti
     page.wait_for_function(
         "() => document.querySelector('.nqp-lesson-example').innerText"
         ".includes('Worked example for 2022')",
-        timeout=15_000,
+        timeout=INTERACTION_MS,
     )
-    assert "Years shown: 2022" in caption(page, LESSON)
+    wait_for_caption(page, LESSON, "Years shown: 2022")
 
     # conversion: technology sold per 100 yuan of R&D
     page.locator(".nqp-conversion-view").scroll_into_view_if_needed()
@@ -101,7 +103,7 @@ def test_challenges_page_renders_and_its_widgets_move_the_charts(app, page, arti
     page.wait_for_function(
         "(sel) => document.querySelectorAll(sel).length === 2",
         arg=f"{explorer} .nqp-claim",
-        timeout=15_000,
+        timeout=INTERACTION_MS,
     )
     assert page.locator(f"{explorer} .nqp-verdict-misleading").count() == 2
     page.locator(explorer).screenshot(path=artifacts / "challenges-claims-misleading.png")

@@ -13,6 +13,9 @@ FOUNDATIONS = "01_foundations.ipynb"
 MAP = ".nqp-chart-map svg"
 BASE = ".nqp-chart-base svg"
 TREND = ".nqp-chart-trend svg"
+#: How long a widget round trip (browser → kernel → browser) may take; generous, because the
+#: test machine is shared and a wait ends as soon as the change arrives.
+INTERACTION_MS = 60_000
 READY = (f"{MAP} .mark-shape path", f"{BASE} .mark-rect path", f"{TREND} .mark-line path")
 
 
@@ -25,6 +28,21 @@ def caption(page, chart: str) -> str:
     return page.inner_text(f".widget-vbox:has(> {css}) > .nqp-caption")
 
 
+def wait_for_caption(page, chart: str, expected: str) -> None:
+    """Wait until the caption under ``chart`` contains ``expected``.
+
+    Chart parameters and caption travel as separate widget messages, so the caption may
+    arrive a moment after the chart has changed.
+    """
+    css = chart.split()[0]
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel).parentElement"
+        ".querySelector('.nqp-caption').innerText.includes(want)",
+        arg=[css, expected],
+        timeout=INTERACTION_MS,
+    )
+
+
 def chart_text(page, chart: str) -> str:
     """Every text the chart draws (labels, unit line, end labels)."""
     return " ".join(page.locator(f"{chart} text").all_text_contents())
@@ -34,7 +52,7 @@ def wait_for_change(page, chart: str, old_svg: str) -> None:
     page.wait_for_function(
         "([sel, old]) => document.querySelector(sel).innerHTML !== old",
         arg=[chart, old_svg],
-        timeout=15_000,
+        timeout=INTERACTION_MS,
     )
 
 
@@ -65,11 +83,7 @@ def test_foundations_page_renders_and_its_widgets_move_the_charts(app, page, art
         ),
     )
     assert title(page, MAP) == "Population change between the 2010 and 2020 censuses (%)"
-    page.wait_for_function(
-        "() => document.querySelector('.nqp-chart-map').parentElement"
-        ".querySelector('.nqp-caption').innerText.includes('censuses')",
-        timeout=15_000,
-    )
+    wait_for_caption(page, MAP, "censuses")
     assert "Hinggan League" in chart_text(page, MAP) and "no data" in chart_text(page, MAP)
     page.locator(".nqp-chart-map").screenshot(path=artifacts / "foundations-map-growth.png")
 
@@ -83,12 +97,7 @@ def test_foundations_page_renders_and_its_widgets_move_the_charts(app, page, art
     )
     year = int(latest.rsplit(", ", 1)[1])
     assert title(page, BASE).endswith(f", {year - 1}")
-    page.wait_for_function(
-        "(y) => document.querySelector('.nqp-chart-base').parentElement"
-        ".querySelector('.nqp-caption').innerText.includes('In ' + y + ',')",
-        arg=str(year - 1),
-        timeout=15_000,
-    )
+    wait_for_caption(page, BASE, f"In {year - 1},")
 
     # the trend explorer: indicator, regions, comparators, index
     page.locator(".nqp-trend-indicator").scroll_into_view_if_needed()
@@ -97,11 +106,7 @@ def test_foundations_page_renders_and_its_widgets_move_the_charts(app, page, art
         page, TREND, lambda: page.select_option(".nqp-trend-indicator select", label="R&D spending")
     )
     assert title(page, TREND) == "R&D spending"
-    page.wait_for_function(
-        "() => document.querySelector('.nqp-chart-trend').parentElement"
-        ".querySelector('.nqp-caption').innerText.includes('R&D spending, latest value')",
-        timeout=15_000,
-    )
+    wait_for_caption(page, TREND, "R&D spending, latest value")
     assert "National" in chart_text(page, TREND)
     change(page, TREND, lambda: page.click(".nqp-trend-comparator-cn input"))
     assert "National" not in chart_text(page, TREND)
@@ -114,7 +119,7 @@ def test_foundations_page_renders_and_its_widgets_move_the_charts(app, page, art
     assert "Northeast 3 (LN+JL+HL)" in labels and "Liaoning" not in labels
     change(page, TREND, lambda: page.click(".nqp-trend-show button:has-text('index')"))
     assert "Index, 2011 = 100" in chart_text(page, TREND)
-    assert "Index:" in caption(page, TREND)
+    wait_for_caption(page, TREND, "Index:")
     page.locator(".nqp-chart-trend").screenshot(path=artifacts / "foundations-trend-index.png")
 
     assert page.locator(".nqp-error").count() == 0

@@ -275,3 +275,15 @@ def test_fixed_figures_speak_chinese(panel, claims):
     assert "三省" in firms.caption.value and "来源" in firms.caption.value
     census = panels.population_change(panel, "zh")
     assert "人口" in census.caption.value
+
+
+def test_fixed_charts_are_drawn_once_as_svg(panel, claims):
+    """Charts no widget changes are plain SVG (no JupyterChart to start in the browser)."""
+    for box in (
+        panels.innovative_firms(panel, claims, "en"),
+        panels.population_change(panel, "en"),
+    ):
+        chart = box.children[0]
+        assert isinstance(chart, widgets.HTML) and not isinstance(chart, charts.alt.JupyterChart)
+        assert "<svg" in chart.value and "mark-rect" in chart.value
+        assert "<script" not in chart.value and "http://www.w3.org" in chart.value
