@@ -25,10 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
-import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-import vl_convert
 
 from helpers import text
 from helpers.charts import OKABE_ITO, region_name_column, source_caption
@@ -428,31 +426,6 @@ def map_rows(panel: pd.DataFrame, measure: str) -> pd.DataFrame:
     indicator, year, _, _ = MAP_MEASURES[measure]
     rows = panel[(panel["indicator"] == indicator) & panel["region"].isin(REGION_UNITS)]
     return rows[rows["year"].isna()] if year is None else rows[rows["year"] == year]
-
-
-def warm_up() -> None:
-    """Load the offline Vega bundle of live charts (≈1.5 s) and start vl-convert's renderer of
-    fixed charts (≈0.4 s) now, e.g. before a page waits for its visitor, so that the visit's
-    first charts are quick."""
-    from helpers.charts import _enable_offline
-
-    _enable_offline()
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
-
-
-def static_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> widgets.HTML:
-    """A chart that no widget changes, drawn once as SVG in the kernel (vl-convert, offline).
-
-    Every live chart is a JupyterChart that loads its own copy of the Vega bundle in the
-    browser; anywidget gives each one 2 s to start, which a busy machine can exceed (a console
-    error, although the chart then draws). A fixed chart needs none of that: its SVG, with the
-    marks and ARIA labels Vega writes, goes into an HTML widget.
-    """
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    widget = widgets.HTML(f'<div class="nqp-static-chart" role="figure">{svg}</div>')
-    if css_class:
-        widget.add_class(css_class)
-    return widget
 
 
 def map_units(panel: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:

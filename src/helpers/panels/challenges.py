@@ -17,9 +17,8 @@ from IPython.display import Markdown
 
 from helpers import charts, text, ui
 from helpers.charts import challenges as cc
-from helpers.charts import foundations as fc
 from helpers.panels import data_table_html, figure
-from helpers.panels.foundations import checked_choice, checked_year, warm_up
+from helpers.panels.foundations import checked_choice, checked_year
 
 __all__ = [
     "averaging_lesson",
@@ -31,7 +30,6 @@ __all__ = [
     "lesson_text",
     "population_change",
     "talent_explorer",
-    "warm_up",
 ]
 
 
@@ -93,7 +91,7 @@ def talent_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBo
 def population_change(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     """The census change 2010 → 2020 of the region's units and the nation (a fixed chart)."""
     lang = lang or text.get_language()
-    chart = fc.static_chart(cc.census_chart(panel, lang), css_class="nqp-chart-census")
+    chart = charts.live_chart(cc.census_chart(panel, lang), css_class="nqp-chart-census")
     return figure(chart, cc.census_caption(panel, lang), cc.census_table(panel, lang), lang)
 
 
@@ -112,7 +110,7 @@ def innovative_firms(
     lang = lang or text.get_language()
     threshold = float(_claim(claims, "C11")["claimed_value"])
     shares, rows = cc.hitech_shares(panel, lang)
-    chart = fc.static_chart(cc.hitech_chart(shares, threshold, lang), css_class="nqp-chart-firms")
+    chart = charts.live_chart(cc.hitech_chart(shares, threshold, lang), css_class="nqp-chart-firms")
     return figure(
         chart,
         cc.hitech_caption(shares, rows, threshold, lang),

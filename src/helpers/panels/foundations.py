@@ -19,11 +19,6 @@ from helpers.charts import foundations as fc
 from helpers.panels import data_table_html, figure
 
 
-def warm_up() -> None:
-    """Load what every visit needs before the visitor arrives (the offline chart bundle)."""
-    fc.warm_up()
-
-
 def checked_choice(value: object, allowed: Sequence, lang: str) -> object:
     """``value`` if it is one of ``allowed``, else a readable error (untrusted browser input)."""
     if value not in allowed:
