@@ -120,30 +120,45 @@ def replace_chart_data(
     dataset: str,
     rows: list[dict],
     rebuild: Callable[[], alt.TopLevelMixin] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> str:
     """Send new rows for the named ``dataset`` of a live chart, without re-sending the chart.
 
     Uses the JupyterChart's data channel (the one its VegaFusion mode uses): the browser swaps
-    the rows in the running Vega view, scales and axes follow. If that channel is missing (a
-    future Altair), falls back to assigning a rebuilt chart.
+    the rows in the running Vega view, and scales and axes follow. ``params`` (chart parameter
+    name → value) are set the usual way, through ``chart.params``. If the data channel is
+    missing (a future Altair), falls back to assigning a rebuilt chart.
+
+    The rows and parameter values are also written into the widget's spec *in place*, which
+    sends nothing to the browser now, so that a view created later (a JupyterLab page reload
+    asks the kernel for the widget's state again) starts from what is shown, not from the rows
+    the chart was built with.
 
     Returns ``"data"`` or ``"chart"``: which way the update went.
 
     Notes
     -----
-    The chart's spec keeps the rows it was built with; a *new* view of the same widget (e.g.
-    "New view for output" in JupyterLab) starts from those. The lab rebuilds the chart when its
-    whole state is replaced (:meth:`ScenarioLab.apply_scenario`).
+    The browser applies a data update only once the chart is drawn; one arriving earlier is
+    lost. A page that sets its state before it is shown therefore rebuilds the chart instead
+    (:meth:`ScenarioLab.apply_scenario` does).
     """
-    if "_py_to_js_updates" in chart.trait_names():
-        chart._py_to_js_updates = [
-            {"namespace": "data", "name": dataset, "scope": [], "value": rows}
-        ]
-        return "data"
-    if rebuild is None:
-        raise RuntimeError("this chart widget cannot take new data")
-    chart.chart = rebuild()
-    return "chart"
+    params = dict(params or {})
+    if "_py_to_js_updates" not in chart.trait_names():
+        if rebuild is None:
+            raise RuntimeError("this chart widget cannot take new data")
+        chart.chart = rebuild()
+        return "chart"
+    chart._py_to_js_updates = [{"namespace": "data", "name": dataset, "scope": [], "value": rows}]
+    for name, value in params.items():
+        if getattr(chart.params, name, value) != value:
+            setattr(chart.params, name, value)
+    spec = chart.spec or {}
+    if dataset in spec.get("datasets", {}):
+        spec["datasets"][dataset] = rows
+    for param in spec.get("params", []):
+        if param.get("name") in params:
+            param["value"] = params[param["name"]]
+    return "data"
 
 
 class ScenarioLab:
@@ -736,21 +751,21 @@ class ScenarioLab:
             self.outputs_chart.chart = self._outputs_spec()
         else:
             self._rows = self._chart_rows(region)
+            params = {lab_charts.REGION_PARAM: name}
             replace_chart_data(
                 self.intensity_chart,
                 lab_charts.INTENSITY_DATA,
                 lab_charts.records(self._rows["intensity"]),
                 self._intensity_spec,
+                params,
             )
             replace_chart_data(
                 self.outputs_chart,
                 lab_charts.OUTPUTS_DATA,
                 lab_charts.records(self._rows["outputs"]),
                 self._outputs_spec,
+                params,
             )
-            for chart in (self.intensity_chart, self.outputs_chart):
-                if getattr(chart.params, lab_charts.REGION_PARAM, name) != name:
-                    setattr(chart.params, lab_charts.REGION_PARAM, name)
         caption = lab_charts.lab_caption(name, self.draws, self.seed, self._calibration, lang)
         self.intensity_figure.caption.value = caption
         self.outputs_figure.caption.value = caption

@@ -326,11 +326,15 @@ def readouts_html(
     )
     caption = text.t("lab.readout.caption", lang, region=region_name, year=end_year)
     return (
-        '<table class="nqp-lab-readout-table" style="border-collapse:collapse;font-size:92%">'
+        '<table class="nqp-lab-readout-table" style="border-collapse:collapse;font-size:92%;'
+        'line-height:1.35">'
         f'<caption style="text-align:left;font-weight:600;padding:2px 8px">{esc(caption)}</caption>'
         f'<thead style="border-bottom:1px solid #bbb"><tr>{head}</tr></thead><tbody>{body}</tbody>'
         "</table>"
     )
+
+
+_NUMERIC = re.compile(r"^[+−-]?[\d,.]+%?$|^—$")
 
 
 def table_html(table: pd.DataFrame, lang: str, max_rows: int = 200) -> str:
@@ -343,7 +347,14 @@ def table_html(table: pd.DataFrame, lang: str, max_rows: int = 200) -> str:
     shown = table.head(max_rows)
     head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td style="text-align:right">{esc(v)}</td>'
+            if _NUMERIC.match(str(v))
+            else f"<td>{esc(v)}</td>"
+            for v in row
+        )
+        + "</tr>"
         for row in shown.itertuples(index=False, name=None)
     )
     more = ""
@@ -352,7 +363,7 @@ def table_html(table: pd.DataFrame, lang: str, max_rows: int = 200) -> str:
         more = f"<p>{esc(note)}</p>"
     return (
         f'<details class="nqp-data-details"><summary>{esc(text.t("table.show", lang))}</summary>'
-        '<table border="0" class="dataframe nqp-data-table">'
+        '<table border="0" class="dataframe nqp-data-table" style="line-height:1.3">'
         f'<thead><tr style="text-align: right;">{head}</tr></thead><tbody>{body}</tbody></table>'
         f"{more}</details>"
     )
@@ -433,6 +444,10 @@ def equations_html(
     return "".join(parts)
 
 
+#: Smallest width of each column of the parameter table (Chinese wraps anywhere otherwise).
+WIDTHS = ("9em", "3em", "4.5em", "7em", "6em", "6em", "5em", "8em", "4em", "22em")
+
+
 def parameter_table_html(
     parameters: ParameterSet, baseline: Baseline, names: Mapping[str, str], lang: str
 ) -> str:
@@ -507,7 +522,10 @@ def parameter_table_html(
         ]
         body.append(
             f'<tr data-parameter="{esc(row.name)}">'
-            + "".join(f'<td style="padding:3px 6px;vertical-align:top">{c}</td>' for c in cells)
+            + "".join(
+                f'<td style="padding:3px 6px;vertical-align:top;min-width:{width}">{c}</td>'
+                for c, width in zip(cells, WIDTHS, strict=True)
+            )
             + "</tr>"
         )
     head = "".join(
