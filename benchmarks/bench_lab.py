@@ -92,7 +92,7 @@ def browser_case(presses: int) -> dict[str, float]:
 
     app = start_app(NOTEBOOK_DIR, ROOT / "test-artifacts" / "voila-bench-lab.log")
     handle = ".nqp-lab-lever-rd_intensity_target .noUi-handle"
-    svg = ".nqp-chart-lab-intensity svg"
+    svg = ".nqp-chart-lab svg"
     readouts = ".nqp-lab-readouts"
     try:
         with sync_playwright() as pw:

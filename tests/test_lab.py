@@ -141,20 +141,23 @@ def test_moving_the_talent_lever_changes_researchers_and_patents(lab):
 
 
 def test_a_slider_move_sends_new_rows_not_a_new_chart(lab):
-    chart = lab.intensity_chart
+    chart = lab.chart
     spec_before = chart.spec
     sent = []
     chart.observe(sent.append, names="spec")
     lever_slider(lab, "rd_intensity_target").value = 2.5
-    assert lab.intensity_chart is chart
+    assert lab.chart is chart
     assert not sent  # the chart itself was not re-sent
     assert chart.spec is spec_before
-    rows = lab_charts.records(lab.chart_rows()["intensity"])
-    assert chart.spec["datasets"][lab_charts.INTENSITY_DATA] == rows  # for views made later
-    (update,) = chart._py_to_js_updates
-    assert update["namespace"] == "data" and update["name"] == lab_charts.INTENSITY_DATA
-    assert update["value"] == lab_charts.records(lab.chart_rows()["intensity"])
-    json.dumps(update["value"])  # JSON-safe: no NaN
+    rows = {
+        lab_charts.INTENSITY_DATA: lab_charts.records(lab.chart_rows()["intensity"]),
+        lab_charts.OUTPUTS_DATA: lab_charts.records(lab.chart_rows()["outputs"]),
+    }
+    assert chart.spec["datasets"] == rows  # for views made later
+    updates = chart._py_to_js_updates
+    assert [u["namespace"] for u in updates] == ["data", "data"]
+    assert {u["name"]: u["value"] for u in updates} == rows
+    json.dumps(updates)  # JSON-safe: no NaN
 
 
 def test_all_three_provinces_move_together_keeping_their_differences(lab, baseline):  # noqa: F811
@@ -185,9 +188,9 @@ def test_switching_the_region_redraws_without_running_the_model(lab):
     lab.region_picker.value = "CN-JL"
     assert lab.recomputes == runs
     assert "Readouts for Jilin" in lab.readouts.value
-    assert lab.intensity_chart.params.region_name == "Jilin"
-    assert lab.outputs_chart.spec["params"][0]["value"] == "Jilin"
-    assert "Jilin" in lab.intensity_figure.caption.value
+    assert lab.chart.params.region_name == "Jilin"
+    assert lab.chart.spec["params"][0]["value"] == "Jilin"
+    assert "Jilin" in lab.figure.caption.value
 
 
 # ------------------------------------------------------------------------------ presets and reset
@@ -487,16 +490,18 @@ def test_the_model_details_show_every_equation_and_parameter(lab):
     assert "[read]" in calibration.value and "[derived]" in calibration.value
 
 
-def test_each_chart_has_a_caption_and_a_table(lab):
-    for frame in (lab.intensity_figure, lab.outputs_figure):
-        caption = frame.caption.value
-        assert "not a forecast" in caption
-        assert "2,000" in caption and str(lab.seed) in caption
-        assert "NBS/MOST/MOF" in caption and "2011–2023" in caption
-        assert "<table" in frame.table.value and "nqp-data-table" in frame.table.value
+def test_the_chart_has_a_caption_and_a_table_per_view(lab):
+    caption = lab.figure.caption.value
+    assert "not a forecast" in caption
+    assert "2,000" in caption and str(lab.seed) in caption
+    assert "NBS/MOST/MOF" in caption and "2011–2023" in caption
+    for table in lab.tables.values():
+        assert "<table" in table.value and "nqp-data-table" in table.value
+    assert "R&amp;D intensity (data table)" in lab.tables["intensity"].value
     rows = lab.chart_rows()
+    assert lab.tables["intensity"].value.count("<tr>") == len(rows["intensity"]["year"].unique())
     assert (
-        frame.table.value.count("<tr>")
+        lab.tables["outputs"].value.count("<tr>")
         == rows["outputs"].query("series_key != 'baseline'").shape[0]
     )
 
@@ -505,13 +510,13 @@ def test_the_lab_reads_in_chinese(baseline, panel):  # noqa: F811
     lab = lab_panel.ScenarioLab(baseline, panel, "zh")
     assert ">判断<" in lab.lever_rows["guided_fund"].head.value
     assert "研发经费投入强度目标" in lab.lever_rows["rd_intensity_target"].head.value
-    assert "模型情景，不是预测" in lab.intensity_figure.caption.value
+    assert "模型情景，不是预测" in lab.figure.caption.value
     assert "东北三省读数" in lab.readouts.value
     assert lab.preset_buttons["talent_policy"].description == "人才政策"
     assert "报告第3部分" in lab.main.children[-1].children[0].children[3].value
     lab.preset_buttons["talent_policy"].click()
     assert "预设：人才政策" in lab.preset_status.value
-    assert lab.intensity_chart.params.region_name == "东北三省"
+    assert lab.chart.params.region_name == "东北三省"
 
 
 # ------------------------------------------------------------------------------ chart builders
@@ -560,6 +565,21 @@ def test_outputs_chart_spec(baseline):  # noqa: F811
     table = lab_charts.outputs_table(rows, PARAMETERS, "zh")
     assert len(table) == 6 * len(paths["year"].unique())
     assert "P10（第10百分位）" in table.columns
+
+
+def test_lab_chart_holds_both_views_in_one_chart(baseline):  # noqa: F811
+    _, paths = paths_for(baseline, {"guided_fund": 50})
+    intensity = lab_charts.intensity_rows(paths, "NE3", "en")
+    outputs = lab_charts.output_rows(paths, "NE3", PARAMETERS, "en")
+    spec = lab_charts.lab_chart(intensity, outputs, "Northeast", 200, PARAMETERS, "en").to_dict()
+    assert set(spec["datasets"]) == {lab_charts.INTENSITY_DATA, lab_charts.OUTPUTS_DATA}
+    assert spec["params"] == [{"name": "region_name", "value": "Northeast"}]
+    first, second = spec["vconcat"]
+    assert first["data"] == {"name": lab_charts.INTENSITY_DATA}
+    assert second["data"] == {"name": lab_charts.OUTPUTS_DATA}
+    assert "region_name" in first["title"]["text"]["expr"]
+    assert "region_name" in second["title"]["text"]["expr"]
+    assert spec["resolve"]["legend"] == {"color": "independent", "strokeDash": "independent"}
 
 
 def test_number_formatting_matches_babel():

@@ -117,27 +117,39 @@ def warm_up(baseline: Baseline, parameters: ParameterSet | None = None) -> None:
 
 def replace_chart_data(
     chart: alt.JupyterChart,
-    dataset: str,
-    rows: list[dict],
+    datasets: Mapping[str, list[dict]],
     rebuild: Callable[[], alt.TopLevelMixin] | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> str:
-    """Send new rows for the named ``dataset`` of a live chart, without re-sending the chart.
+    """Send new rows for named datasets of a live chart, without re-sending the chart.
 
+    Parameters
+    ----------
+    chart
+        The live chart (:func:`helpers.charts.live_chart`).
+    datasets
+        Dataset name → rows (JSON-safe records); the chart reads them by name
+        (``alt.NamedData``).
+    rebuild
+        Builds the whole chart anew; used only if the data channel is missing (a future Altair).
+    params
+        Chart parameter name → value, set the usual way (``chart.params``).
+
+    Returns
+    -------
+    str
+        ``"data"`` or ``"chart"``: which way the update went.
+
+    Notes
+    -----
     Uses the JupyterChart's data channel (the one its VegaFusion mode uses): the browser swaps
-    the rows in the running Vega view, and scales and axes follow. ``params`` (chart parameter
-    name → value) are set the usual way, through ``chart.params``. If the data channel is
-    missing (a future Altair), falls back to assigning a rebuilt chart.
+    the rows in the running Vega view, in one step for all datasets, and scales and axes follow.
 
     The rows and parameter values are also written into the widget's spec *in place*, which
     sends nothing to the browser now, so that a view created later (a JupyterLab page reload
     asks the kernel for the widget's state again) starts from what is shown, not from the rows
     the chart was built with.
 
-    Returns ``"data"`` or ``"chart"``: which way the update went.
-
-    Notes
-    -----
     The browser applies a data update only once the chart is drawn; one arriving earlier is
     lost. A page that sets its state before it is shown therefore rebuilds the chart instead
     (:meth:`ScenarioLab.apply_scenario` does).
@@ -148,13 +160,17 @@ def replace_chart_data(
             raise RuntimeError("this chart widget cannot take new data")
         chart.chart = rebuild()
         return "chart"
-    chart._py_to_js_updates = [{"namespace": "data", "name": dataset, "scope": [], "value": rows}]
+    chart._py_to_js_updates = [
+        {"namespace": "data", "name": name, "scope": [], "value": rows}
+        for name, rows in datasets.items()
+    ]
     for name, value in params.items():
         if getattr(chart.params, name, value) != value:
             setattr(chart.params, name, value)
     spec = chart.spec or {}
-    if dataset in spec.get("datasets", {}):
-        spec["datasets"][dataset] = rows
+    for name, rows in datasets.items():
+        if name in spec.get("datasets", {}):
+            spec["datasets"][name] = rows
     for param in spec.get("params", []):
         if param.get("name") in params:
             param["value"] = params[param["name"]]
@@ -269,8 +285,17 @@ class ScenarioLab:
         return {k: v.copy() for k, v in self._rows.items()}
 
     def current_charts(self) -> dict[str, alt.TopLevelMixin]:
-        """Each chart as an Altair chart holding the rows shown now (for PNG/SVG exports)."""
-        return {"intensity": self._intensity_spec(), "outputs": self._outputs_spec()}
+        """The charts as Altair charts holding the rows shown now (for PNG/SVG exports):
+        ``"intensity"`` and ``"outputs"`` on their own, ``"lab"`` both as on the page."""
+        name = self.names[self._region]
+        rows = self._rows
+        return {
+            "intensity": lab_charts.intensity_chart(rows["intensity"], name, self.draws, self.lang),
+            "outputs": lab_charts.outputs_chart(
+                rows["outputs"], name, self.draws, self.parameters, self.lang
+            ),
+            "lab": self._chart_spec(),
+        }
 
     # ------------------------------------------------------------------ widgets
     def _build(self) -> None:
@@ -358,6 +383,9 @@ class ScenarioLab:
         self.reset_assumptions_button.add_class("nqp-lab-reset-assumptions")
         self.reset_assumptions_button.on_click(self._guard(lambda _b: self.reset_assumptions()))
         assumption_children: list[widgets.Widget] = [self.reset_assumptions_button, self.status]
+        grid_layout = widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(340px, 1fr))", grid_gap="0 18px"
+        )
         for group, specs in grouped_specs(self.parameters, "assumption"):
             rows = []
             for spec in specs:
@@ -365,13 +393,7 @@ class ScenarioLab:
                 row.slider.observe(self._guard(self._assumption_callback(spec)), names="value")
                 self.assumption_rows[spec.name] = row
                 rows.append(row.box)
-            grid = widgets.GridBox(
-                rows,
-                layout=widgets.Layout(
-                    grid_template_columns="repeat(auto-fill, minmax(340px, 1fr))",
-                    grid_gap="0 18px",
-                ),
-            )
+            grid = widgets.GridBox(rows, layout=grid_layout)
             assumption_children += [group_heading(self.parameters, group, lang), grid]
         self.assumptions_view = widgets.VBox(assumption_children)
         self.assumptions_view.add_class("nqp-lab-assumptions")
@@ -382,17 +404,16 @@ class ScenarioLab:
         self.warnings = widgets.HTML("")
         self.warnings.add_class("nqp-lab-warnings")
         self._rows = self._chart_rows(self._region)
-        self.intensity_chart = charts.live_chart(
-            self._intensity_spec(), css_class="nqp-chart-lab-intensity"
-        )
-        self.outputs_chart = charts.live_chart(
-            self._outputs_spec(), css_class="nqp-chart-lab-outputs"
-        )
-        self.intensity_figure = self._figure(self.intensity_chart, "nqp-lab-intensity-figure")
-        self.outputs_figure = self._figure(self.outputs_chart, "nqp-lab-outputs-figure")
+        self.chart = charts.live_chart(self._chart_spec(), css_class="nqp-chart-lab")
+        self.figure = figure(self.chart, "", None, lang, "nqp-lab-figure")
+        self.tables = {key: widgets.HTML("") for key in ("intensity", "outputs")}
+        for key, table in self.tables.items():
+            table.add_class("nqp-table")
+            table.add_class(f"nqp-lab-table-{key}")
+        self.figure.children = (*self.figure.children, *self.tables.values())
 
         outputs_box = widgets.VBox(
-            [self.warnings, self.readouts, self.intensity_figure, self.outputs_figure],
+            [self.warnings, self.readouts, self.figure],
             layout=widgets.Layout(flex="1 1 560px", min_width="0"),
         )
         outputs_box.add_class("nqp-lab-outputs-column")
@@ -445,23 +466,15 @@ class ScenarioLab:
             self._show_lever(spec)
         self._render(charts_built=True)
 
-    def _figure(self, chart: alt.JupyterChart, css_class: str) -> widgets.VBox:
-        box = figure(chart, "", None, self.lang, css_class)
-        table = widgets.HTML("")
-        table.add_class("nqp-table")
-        box.children = (*box.children, table)
-        box.table = table
-        return box
-
-    # ------------------------------------------------------------------ chart specs
-    def _intensity_spec(self) -> alt.TopLevelMixin:
-        return lab_charts.intensity_chart(
-            self._rows["intensity"], self.names[self._region], self.draws, self.lang
-        )
-
-    def _outputs_spec(self) -> alt.TopLevelMixin:
-        return lab_charts.outputs_chart(
-            self._rows["outputs"], self.names[self._region], self.draws, self.parameters, self.lang
+    # ------------------------------------------------------------------ chart
+    def _chart_spec(self) -> alt.TopLevelMixin:
+        return lab_charts.lab_chart(
+            self._rows["intensity"],
+            self._rows["outputs"],
+            self.names[self._region],
+            self.draws,
+            self.parameters,
+            self.lang,
         )
 
     def _chart_rows(self, region: str) -> dict[str, pd.DataFrame]:
@@ -747,33 +760,30 @@ class ScenarioLab:
             pass  # the charts were built from self._rows a moment ago
         elif rebuild_charts:
             self._rows = self._chart_rows(region)
-            self.intensity_chart.chart = self._intensity_spec()
-            self.outputs_chart.chart = self._outputs_spec()
+            self.chart.chart = self._chart_spec()
         else:
             self._rows = self._chart_rows(region)
-            params = {lab_charts.REGION_PARAM: name}
             replace_chart_data(
-                self.intensity_chart,
-                lab_charts.INTENSITY_DATA,
-                lab_charts.records(self._rows["intensity"]),
-                self._intensity_spec,
-                params,
+                self.chart,
+                {
+                    lab_charts.INTENSITY_DATA: lab_charts.records(self._rows["intensity"]),
+                    lab_charts.OUTPUTS_DATA: lab_charts.records(self._rows["outputs"]),
+                },
+                self._chart_spec,
+                {lab_charts.REGION_PARAM: name},
             )
-            replace_chart_data(
-                self.outputs_chart,
-                lab_charts.OUTPUTS_DATA,
-                lab_charts.records(self._rows["outputs"]),
-                self._outputs_spec,
-                params,
-            )
-        caption = lab_charts.lab_caption(name, self.draws, self.seed, self._calibration, lang)
-        self.intensity_figure.caption.value = caption
-        self.outputs_figure.caption.value = caption
-        self.intensity_figure.table.value = table_html(
-            lab_charts.intensity_table(self._rows["intensity"], lang), lang
+        self.figure.caption.value = lab_charts.lab_caption(
+            name, self.draws, self.seed, self._calibration, lang
         )
-        self.outputs_figure.table.value = table_html(
-            lab_charts.outputs_table(self._rows["outputs"], self.parameters, lang), lang
+        self.tables["intensity"].value = table_html(
+            lab_charts.intensity_table(self._rows["intensity"], lang),
+            lang,
+            summary=text.t("lab.table.intensity_summary", lang),
+        )
+        self.tables["outputs"].value = table_html(
+            lab_charts.outputs_table(self._rows["outputs"], self.parameters, lang),
+            lang,
+            summary=text.t("lab.table.outputs_summary", lang),
         )
         self.readouts.value = readouts_html(
             lab_charts.year_values(self._paths, region, self.end_year),

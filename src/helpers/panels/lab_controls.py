@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from helpers.model import ParameterSet
 from helpers.model.parameters import ParameterSpec
@@ -24,21 +25,33 @@ from helpers.panels.lab_text import (
     step_decimals,
 )
 
-#: One layout and one style for every slider: shared widget models keep the page light.
-_SLIDER_LAYOUT: dict[str, widgets.Layout] = {}
-_SLIDER_STYLE: dict[str, widgets.SliderStyle] = {}
+#: Layouts and styles shared by every parameter row. Each ipywidgets widget otherwise brings
+#: its own Layout and Style models; sharing them halves the widget models the page loads
+#: (about 430 → 200), and each model is a message and an object in the browser.
+_SHARED: dict[str, widgets.Widget] = {}
+
+
+def _shared(key: str, factory) -> widgets.Widget:
+    if key not in _SHARED:
+        _SHARED[key] = factory()
+    return _SHARED[key]
 
 
 def slider_layout() -> widgets.Layout:
-    if "layout" not in _SLIDER_LAYOUT:
-        _SLIDER_LAYOUT["layout"] = widgets.Layout(width="98%", margin="0 0 2px 0")
-    return _SLIDER_LAYOUT["layout"]
+    return _shared("slider_layout", lambda: widgets.Layout(width="98%", margin="0 0 2px 0"))
 
 
 def slider_style() -> widgets.SliderStyle:
-    if "style" not in _SLIDER_STYLE:
-        _SLIDER_STYLE["style"] = widgets.SliderStyle(description_width="0px")
-    return _SLIDER_STYLE["style"]
+    return _shared("slider_style", lambda: widgets.SliderStyle(description_width="0px"))
+
+
+def html_widget(value: str = "") -> widgets.HTML:
+    """An HTML widget with the shared layout and style."""
+    return widgets.HTML(
+        value,
+        layout=_shared("html_layout", widgets.Layout),
+        style=_shared("html_style", HTMLStyle),
+    )
 
 
 def make_slider(spec: ParameterSpec, value: float, lang: str) -> widgets.widgets.ValueWidget:
@@ -93,14 +106,16 @@ class ParameterRow:
 def parameter_row(spec: ParameterSpec, value: float, lang: str) -> ParameterRow:
     """Name, unit, grade and source (one click away) above the slider; for a lever, a line
     below it saying which value each province gets."""
-    head = widgets.HTML(parameter_head(spec, lang, extra=monte_carlo_note(spec, lang)))
+    head = html_widget(parameter_head(spec, lang, extra=monte_carlo_note(spec, lang)))
     slider = make_slider(spec, value, lang)
     provinces = None
     children = [head, slider]
     if spec.kind == "lever":
-        provinces = widgets.HTML("")
+        provinces = html_widget()
         children.append(provinces)
-    box = widgets.VBox(children, layout=widgets.Layout(margin="0 0 6px 0"))
+    box = widgets.VBox(
+        children, layout=_shared("row_layout", lambda: widgets.Layout(margin="0 0 6px 0"))
+    )
     box.add_class("nqp-lab-param")
     return ParameterRow(spec, head, slider, provinces, box)
 
@@ -116,7 +131,7 @@ def group_heading(parameters: ParameterSet, group: str, lang: str) -> widgets.HT
             f' <span style="font-weight:normal;color:#555;font-size:85%">'
             f"{esc(bracketed(section_label(spec.report_section, lang), lang))}</span>"
         )
-    heading = widgets.HTML(
+    heading = html_widget(
         f'<div class="nqp-lab-group nqp-lab-group-{esc(group)}" style="margin:12px 0 4px 0;'
         f'border-bottom:1px solid #ddd;line-height:1.35">'
         f'<span style="font-weight:700">{esc(label)}</span>{section}'
@@ -138,6 +153,7 @@ __all__ = [
     "ParameterRow",
     "group_heading",
     "grouped_specs",
+    "html_widget",
     "make_slider",
     "parameter_row",
     "slider_layout",

@@ -337,7 +337,9 @@ def readouts_html(
 _NUMERIC = re.compile(r"^[+−-]?[\d,.]+%?$|^—$")
 
 
-def table_html(table: pd.DataFrame, lang: str, max_rows: int = 200) -> str:
+def table_html(
+    table: pd.DataFrame, lang: str, max_rows: int = 200, summary: str | None = None
+) -> str:
     """A chart's numbers as a collapsible HTML table (its text alternative).
 
     The same markup as :func:`helpers.panels.data_table_html` (``<details>`` with a
@@ -362,7 +364,8 @@ def table_html(table: pd.DataFrame, lang: str, max_rows: int = 200) -> str:
         note = text.t("table.truncated", lang, shown=len(shown), total=len(table))
         more = f"<p>{esc(note)}</p>"
     return (
-        f'<details class="nqp-data-details"><summary>{esc(text.t("table.show", lang))}</summary>'
+        f'<details class="nqp-data-details"><summary>{esc(summary or text.t("table.show", lang))}'
+        "</summary>"
         '<table border="0" class="dataframe nqp-data-table" style="line-height:1.3">'
         f'<thead><tr style="text-align: right;">{head}</tr></thead><tbody>{body}</tbody></table>'
         f"{more}</details>"
