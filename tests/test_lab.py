@@ -106,6 +106,36 @@ def test_levers_are_grouped_by_the_report_measures(lab):
         assert PARAMETERS.groups[group].label_en in plain(heading)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_preset_summaries_say_what_changes_without_quoting_the_report(lang):
+    from tests.report_runs import copies_the_report
+
+    for preset in PRESETS.values():
+        summary = lab_panel.preset_summary(preset, lang)
+        assert summary and not copies_the_report(summary), preset.key
+        assert '("' not in summary
+
+
+def visible_texts(widget):
+    """Every text a widget tree shows: HTML values (as text), descriptions and tooltips."""
+    for attribute in ("value", "description", "tooltip"):
+        value = getattr(widget, attribute, None)
+        if isinstance(value, str) and value:
+            yield plain(value)
+    for child in getattr(widget, "children", ()) or ():
+        yield from visible_texts(child)
+
+
+def test_nothing_the_lab_shows_copies_the_report(lab):
+    from tests.report_runs import copies_the_report
+
+    lab.preset_buttons["combined_package"].click()
+    texts = list(visible_texts(lab.widget))
+    assert len(texts) > 100
+    copied = [t[:80] for t in texts if copies_the_report(t)]
+    assert not copied, copied
+
+
 def test_one_button_per_preset_and_a_reset(lab):
     assert list(lab.preset_buttons) == list(PRESETS)
     assert "combined_package" in lab.preset_buttons
@@ -580,6 +610,20 @@ def test_lab_chart_holds_both_views_in_one_chart(baseline):  # noqa: F811
     assert "region_name" in first["title"]["text"]["expr"]
     assert "region_name" in second["title"]["text"]["expr"]
     assert spec["resolve"]["legend"] == {"color": "independent", "strokeDash": "independent"}
+
+
+def test_the_charts_can_be_taken_away_with_what_is_shown(lab):
+    lab.preset_buttons["chain_leaders"].click()
+    lab.show_region("CN-JL")
+    charts = lab.current_charts()
+    assert set(charts) == {"intensity", "outputs", "lab"}
+    spec = charts["lab"].to_dict()
+    assert (
+        spec["datasets"][lab_charts.OUTPUTS_DATA]
+        == lab.chart.spec["datasets"][lab_charts.OUTPUTS_DATA]
+    )
+    assert spec["params"][0]["value"] == "Jilin"
+    assert charts["intensity"].to_dict()["params"][0]["value"] == "Jilin"
 
 
 def test_number_formatting_matches_babel():

@@ -12,8 +12,9 @@ it. The state is the single source of truth; widgets only show it and propose ch
 - A preset or a reset sets many sliders at once: the state changes first, the sliders are moved
   while their callbacks are muted, and the model runs **once**.
 - Every run is the full model with Monte Carlo draws (:func:`helpers.model.simulate`, seeded, so
-  the same settings always show the same bands). The charts are built once; a run sends them
-  only new rows (:func:`replace_chart_data`), never a new chart.
+  the same settings always show the same bands). The chart (R&D intensity above small
+  multiples of the other outputs) is built once; a run sends it only new rows
+  (:func:`replace_chart_data`), never a new chart.
 
 Levers per province
 -------------------
@@ -43,6 +44,7 @@ import contextlib
 import html
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -197,12 +199,22 @@ class ScenarioLab:
     Attributes
     ----------
     main, assumptions_view, model_view : ipywidgets.Widget
-        The parts of the page: presets, levers and every output (warnings, readouts, charts);
+        The parts of the page: presets, levers and every output (warnings, readouts, chart);
         the assumptions panel; the equations and tables. ``widget`` holds all three.
     lever_rows, assumption_rows : dict of ParameterRow
-        One per lever / assumption of the parameter file, by name.
+        One per lever / assumption of the parameter file, by name (``.slider``, ``.head``,
+        and for levers ``.provinces``, the line saying each province's value).
     preset_buttons : dict of Button
         One per preset of :data:`helpers.presets.PRESETS`, by key.
+    reset_levers_button, reset_assumptions_button : Button
+    region_picker, scope_picker : ToggleButtons
+        The region shown; which provinces the lever sliders edit.
+    chart : altair.JupyterChart
+        The live chart; ``figure`` frames it with its caption (``figure.caption``) and
+        ``tables`` (``"intensity"``, ``"outputs"``), its text alternative.
+    readouts, warnings, preset_status, notices, status : HTML
+        Numbers, model warnings, the active preset, what :meth:`apply_scenario` changed, and
+        errors of the last action.
     recomputes : int
         How many times the model has run (a preset runs it once).
     timings : list of dict
@@ -307,10 +319,9 @@ class ScenarioLab:
         # presets and reset
         self.preset_buttons: dict[str, widgets.Button] = {}
         for key, preset in PRESETS.items():
-            summary = preset.summary_zh if lang == "zh" else preset.description_en.split("\n\n")[0]
             button = widgets.Button(
                 description=preset.title_zh if lang == "zh" else preset.title_en,
-                tooltip=" ".join(summary.split()),
+                tooltip=preset_summary(preset, lang),
                 layout=widgets.Layout(width="auto", margin="2px 4px 2px 0"),
             )
             button.add_class("nqp-lab-preset")
@@ -806,7 +817,6 @@ class ScenarioLab:
         else:
             preset = PRESETS[self._preset]
             title = preset.title_zh if lang == "zh" else preset.title_en
-            summary = preset.summary_zh if lang == "zh" else preset.description_en.split("\n\n")[0]
             key = (
                 "lab.presets.active" if self._is_reference(self._preset) else "lab.presets.modified"
             )
@@ -815,7 +825,7 @@ class ScenarioLab:
                 lang,
                 title=title,
                 section=section_label(preset.report_section, lang),
-                summary=" ".join(summary.split()),
+                summary=preset_summary(preset, lang),
             )
         return (
             '<div style="font-size:90%;color:#333;background:#f3f6fa;padding:4px 8px;'
@@ -917,6 +927,23 @@ class ScenarioLab:
         value = self._assumptions[spec.name]
         with self._muted_widgets():
             row.slider.value = _whole(value) if spec.is_int else float(value)
+
+
+#: A parenthesis that opens with a quotation: the preset docstrings quote the report there.
+_QUOTED = re.compile(r'\s*\("[^()]*\)')
+
+
+def preset_summary(preset, lang: str) -> str:
+    """What a preset changes, in one paragraph: its Chinese summary, or the first two paragraphs
+    of its docstring (what it is; what it changes and where in the report it comes from).
+
+    The docstrings quote the report's wording in parentheses, for developers; the page shows
+    the report summarised, never quoted, so those parentheses are left out.
+    """
+    if lang == "zh":
+        return preset.summary_zh
+    paragraphs = " ".join(preset.description_en.split("\n\n")[:2])
+    return " ".join(_QUOTED.sub("", " ".join(paragraphs.split())).split())
 
 
 def _whole(value: float) -> int:
