@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             "## In the browser: key press to new numbers and a redrawn chart",
             "",
             "Served app (Voilà, preheated kernel), headless Chromium: from pressing an arrow key "
-            "on the R&D intensity target slider to the readouts *and* the intensity chart "
+            "on the R&D intensity target slider to the readouts *and* the chart "
             f"showing the new scenario ({args.presses} presses after 2 warm-up presses).",
             "",
             "| case | median (ms) | p90 (ms) | min (ms) |",
