@@ -262,6 +262,9 @@ class ScenarioLab:
         self._muted = 0
         self.recomputes = 0
         self.timings: list[dict[str, float | str]] = []
+        #: Called without arguments after every change of state (the share bar keeps the page
+        #: address and the link in step).
+        self.listeners: list[Callable[[], None]] = []
         self._result = self._run(self._levers, self._assumptions)
         self.recomputes += 1
         self._build()
@@ -842,6 +845,8 @@ class ScenarioLab:
         self.timings.append(entry)
         del self.timings[:-TIMINGS_KEPT]
         log.debug("lab callback %s", entry)
+        for listener in self.listeners:
+            listener()
 
     def _reference_levers(self, preset: str | None) -> dict[str, np.ndarray]:
         if preset is None:
