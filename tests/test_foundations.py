@@ -162,12 +162,8 @@ def test_map_draws_only_the_northeast(geo, panel):
     """Never a map of China: the shapes are the four provinces, the points the five seats."""
     spec = fc.northeast_map(geo, fc.map_units(panel, "en"), "growth", "en").to_dict()
     dumped = json.dumps(spec, ensure_ascii=False)
-    shapes = [
-        v
-        for v in (spec["hconcat"][0]["layer"][0].get("data", {}).get("values") or [])
-        if isinstance(v, dict)
-    ]
-    ids = {feature["properties"]["id"] for feature in shapes}
+    shapes = spec["datasets"][spec["hconcat"][0]["layer"][0]["data"]["name"]]
+    ids = {feature["id"] for feature in shapes if feature["geometry"]["type"] != "Point"}
     assert ids == {"CN-LN", "CN-JL", "CN-HL", "CN-NM"}
     for other in ("Beijing", "Guangdong", "Taiwan", "Hainan"):
         assert other not in dumped
