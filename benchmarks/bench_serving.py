@@ -63,6 +63,12 @@ widgets.VBox([slider, echo])
 SLIDERS = {
     BARE: (".bench-slider .noUi-handle", ".bench-echo"),
     "00_start_here.ipynb": (".nqp-year-slider .noUi-handle", ".nqp-chart-ranking svg"),
+    "02_challenges.ipynb": (".nqp-lesson-year .noUi-handle", ".nqp-chart-lesson svg"),
+    "03_measures.ipynb": (
+        ".nqp-lab-lever-rd_intensity_target .noUi-handle",
+        ".nqp-chart-lab svg",
+    ),
+    "04_workshop.ipynb": (".nqp-guess-share .noUi-handle", ".nqp-guess-chart-share svg"),
 }
 #: A page is interactive when Voilà has shown the cells, every widget view is drawn and every
 #: chart has its marks; and that state has held for 300 ms.
