@@ -560,7 +560,8 @@ def northeast_map(
         alt.Chart(shapes)
         .transform_lookup(
             # Altair lifts a feature's properties to the top of each row: "id", not "properties.id"
-            lookup="id", from_=alt.LookupData(units, "region", lookup_fields)
+            lookup="id",
+            from_=alt.LookupData(units, "region", lookup_fields),
         )
         .transform_calculate(value=pick, shown=pick_text)
         .mark_geoshape(stroke="white", strokeWidth=1, invalid="show")
