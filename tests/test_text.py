@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import NOTEBOOK_DIR, REPO_ROOT, text
 from helpers.page import open_page, read_query
@@ -75,6 +79,25 @@ def test_language_codes_are_read_leniently(value, expected):
 def test_numbers_follow_the_language():
     assert text.number(1115.9, 1, "en") == "1,115.9"
     assert text.percent(2.2449, 2, "zh") == "2.24%"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(min_value=-1e20, max_value=1e20),
+        st.sampled_from([math.nan, math.inf, -math.inf, -0.0]),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.decimals(min_value=-(10**9), max_value=10**9, places=4).map(float),
+    ),
+    decimals=st.integers(min_value=0, max_value=4),
+    lang=st.sampled_from(sorted(text.LANGUAGES)),
+)
+def test_fast_numbers_are_exactly_what_babel_writes(value, decimals, lang):
+    """The fast path of text.number writes what Babel's format_decimal writes (rounding half to
+    even on the number's shortest decimal form, signs from the locale)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(value, format=pattern, locale=text.LANGUAGES[lang])
+    assert text.number(value, decimals, lang) == expected
 
 
 # --- the page address -------------------------------------------------------------------------

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import string
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
 from babel import Locale
@@ -116,9 +118,35 @@ def placeholders(message: str) -> set[str]:
 
 
 def number(value: float, decimals: int = 1, lang: str | None = None) -> str:
-    """A number with the language's grouping and decimal signs, fixed decimals."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=Locale.parse(LANGUAGES[lang or _current]))
+    """A number with the language's grouping and decimal signs, fixed decimals.
+
+    Exactly what Babel's ``format_decimal`` writes with the pattern ``#,##0.0…`` (a test
+    checks this over many values), but ~10× faster: a page formats thousands of numbers for its
+    tables and tooltips. Babel rounds the number's shortest decimal form half to even; so does
+    this, with the grouping (3 digits) from the pattern and the signs from the locale's data.
+    """
+    locale = LANGUAGES[lang or _current]
+    if not math.isfinite(value) or not 0 <= decimals < len(_STEPS) or abs(value) >= 1e15:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return format_decimal(value, format=pattern, locale=Locale.parse(locale))
+    try:
+        exact = Decimal(str(value))  # as Babel reads it
+    except InvalidOperation:  # e.g. a bool
+        exact = Decimal(repr(float(value)))
+    rounded = exact.quantize(_STEPS[decimals], rounding=ROUND_HALF_EVEN)
+    group, point, minus = _number_signs(locale)
+    digits = f"{abs(rounded):,f}".translate({ord(","): group, ord("."): point})
+    return minus + digits if rounded.is_signed() else digits
+
+
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(10)}
+
+
+@functools.cache
+def _number_signs(locale: str) -> tuple[str, str, str]:
+    """Grouping sign, decimal sign and minus sign of a locale (Latin digits)."""
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"], symbols["minusSign"]
 
 
 def percent(value: float, decimals: int = 1, lang: str | None = None) -> str:

@@ -17,6 +17,7 @@ import html
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import altair as alt
@@ -91,6 +92,28 @@ def ensure_offline_bundle() -> Path:
     return path
 
 
+#: Stands in for the Vega bundle in charts built before a visitor arrives (their address is not
+#: known yet); :func:`load_bundle_from` replaces it in every chart before the page is sent.
+BUNDLE_PENDING = (
+    "export default { render({ el }) { el.textContent = 'The chart library did not load.'; } };"
+)
+#: Every chart this kernel made, so that the bundle can be swapped in all of them at once.
+_LIVE_CHARTS: weakref.WeakSet[alt.JupyterChart] = weakref.WeakSet()
+
+
+def defer_bundle() -> None:
+    """Build charts without the bundle until :func:`load_bundle_from` says where it is.
+
+    A preheated kernel builds its page before anyone visits; the bundle's address names the
+    host the visitor used (``127.0.0.1`` or the laptop's address on the room's network), so it
+    is only known when they arrive. The 0.9 MB inline bundle is no stand-in: it would travel
+    with every chart's state.
+    """
+    _enable_offline()  # once per kernel; it would put the inline bundle back
+    alt.JupyterChart._esm = BUNDLE_PENDING
+    alt.JupyterChart._is_offline = True
+
+
 def load_bundle_from(page_url: str) -> None:
     """Make this kernel's charts import the Vega bundle from the app's own server.
 
@@ -98,15 +121,20 @@ def load_bundle_from(page_url: str) -> None:
     sends it several times, and a chart that takes longer than anywidget's 2 s to start (seen
     under load with four charts) fails. Served once at ``/voila/templates/nqp/static/``, the
     browser downloads and evaluates it once per page, for every chart. ``page_url`` is the
-    visitor's page address (``http://host:port/.../voila/render/x.ipynb``).
+    visitor's page address (``http://host:port/.../voila/render/x.ipynb``); without one (not
+    in Voilà) charts get the bundle inline. Charts built already are switched too.
     """
     marker = "voila/render/"
-    if marker not in page_url:
-        return
-    base = page_url[: page_url.index(marker)]
-    name = ensure_offline_bundle().name
-    alt.JupyterChart._esm = f"{base}voila/templates/nqp/static/{name}"
+    if marker in page_url:
+        base = page_url[: page_url.index(marker)]
+        name = ensure_offline_bundle().name
+        alt.JupyterChart._esm = f"{base}voila/templates/nqp/static/{name}"
+    else:
+        alt.JupyterChart._esm = ensure_offline_bundle().read_text(encoding="utf-8")
     alt.JupyterChart._is_offline = True
+    for chart in list(_LIVE_CHARTS):
+        if chart._esm != alt.JupyterChart._esm:
+            chart._esm = alt.JupyterChart._esm
 
 
 @functools.cache
@@ -128,6 +156,7 @@ def live_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> alt.Ju
     """
     _enable_offline()
     widget = alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False})
+    _LIVE_CHARTS.add(widget)
     if css_class:
         widget.add_class(css_class)
     return widget

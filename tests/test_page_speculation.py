@@ -1,0 +1,104 @@
+"""Pages built ahead of the visitor (helpers.page.Speculation) in a preheated Voilà kernel."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pytest
+
+from helpers import charts, page, text
+from helpers.page import Speculation, open_page
+
+
+@pytest.fixture
+def preheated(monkeypatch):
+    """A kernel that looks preheated; the visitor's address is whatever the test sets."""
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    visitor = {"query": ""}
+    monkeypatch.setattr(page, "request_query", lambda: visitor["query"])
+    monkeypatch.setattr(page, "warm_up", lambda: None)
+    yield visitor
+    text.set_language("en")
+
+
+def build_counting(calls: list[str]):
+    def build(lang: str):
+        calls.append(lang)
+        return widgets.VBox([widgets.HTML(text.t("start.title", lang))], layout=widgets.Layout())
+
+    return build
+
+
+def test_views_built_ahead_are_used_when_the_language_matches(preheated):
+    calls: list[str] = []
+    built = open_page("00_start_here", build=build_counting(calls))
+    assert calls == ["en"] and built.lang == "en"
+    assert built.views.comm is not None  # the widgets built ahead, still open
+
+
+def test_another_language_builds_again_and_frees_the_first_build(preheated):
+    calls: list[str] = []
+    made: list[widgets.VBox] = []
+    build = build_counting(calls)
+
+    def keep(lang):
+        made.append(build(lang))
+        return made[-1]
+
+    preheated["query"] = "lang=zh"
+    built = open_page("00_start_here", build=keep)
+    assert calls == ["en", "zh"] and built.views is made[1]
+    assert built.views.children[0].value == text.t("start.title", "zh")
+    ahead = made[0]
+    assert ahead.comm is None and ahead.children[0].comm is None  # closed: nobody sees them
+    assert ahead.layout.comm is not None  # layouts may be shared between builds: kept
+
+
+def test_a_failing_build_ahead_is_retried_after_the_visitor_arrives(preheated):
+    attempts: list[str] = []
+
+    def flaky(lang):
+        attempts.append(lang)
+        if len(attempts) == 1:
+            raise RuntimeError("ahead of time only")
+        return lang
+
+    assert open_page("00_start_here", build=flaky).views == "en"
+    assert attempts == ["en", "en"]
+
+
+def test_charts_built_ahead_get_the_bundle_from_the_visitors_server(preheated, monkeypatch):
+    import altair as alt
+
+    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/00_start_here.ipynb")
+    monkeypatch.setenv("SERVER_NAME", "192.168.1.20")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    seen = {}
+
+    def build(lang):
+        chart = charts.live_chart(alt.Chart({"values": [{"a": 1}]}).mark_point().encode(x="a:Q"))
+        seen["esm at build"] = chart._esm
+        return chart
+
+    try:
+        chart = open_page("00_start_here", build=build).views
+        assert seen["esm at build"] == charts.BUNDLE_PENDING  # the 0.9 MB bundle never inlined
+        assert chart._esm.startswith("http://192.168.1.20:8866/voila/templates/nqp/static/")
+    finally:
+        charts.load_bundle_from("")  # back to the inline bundle for the other tests
+
+
+def test_without_preheating_the_page_is_built_once_in_its_language(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    calls: list[str] = []
+    built = open_page("00_start_here", "lang=zh", build=build_counting(calls))
+    assert calls == ["zh"] and built.views.comm is not None
+    text.set_language("en")
+
+
+def test_speculation_keeps_nothing_when_its_build_fails():
+    def broken(lang):
+        raise ValueError("broken data")
+
+    speculation = Speculation(broken, "en")
+    assert speculation.views is None and speculation.lang == ""
+    assert speculation.take("en", lambda lang: f"built in {lang}") == "built in en"
