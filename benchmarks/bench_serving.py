@@ -368,10 +368,25 @@ async def _crowd(base: str, name: str, users: int, process) -> dict:
 def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: int) -> list:
     results = []
     for users in crowds:
-        extra = (f"--VoilaConfiguration.default_pool_size={pool}",)
-        with served(root, port, extra) as (base, process):
-            wait_for_pool(process, pool * len(list(root.glob("*.ipynb"))), timeout=900)
-            results.append(asyncio.run(_crowd(base, name, users, process)))
+        with served(root, port, f"{name}={pool}") as (base, process):
+            wait_for_pool(process, pool, timeout=900)
+            before = sum(uss_mb(k) for k in kernels(process))
+            run = asyncio.run(_crowd(base, name, users, process))
+            # The visitors have left: their kernels shut down, the pool fills up again.
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                with contextlib.suppress(TimeoutError):
+                    wait_for_pool(process, pool, timeout=30)
+                    if len(kernels(process)) <= pool:
+                        break
+                time.sleep(2)
+            left = kernels(process)
+            run.update(
+                pool_mb_before=before,
+                kernels_after=len(left),
+                kernels_mb_after=sum(uss_mb(k) for k in left),
+            )
+            results.append(run)
     return results
 
 
@@ -447,16 +462,21 @@ def write_report(results: dict) -> str:
             "the slider once and sees the chart change, then leaves.",
             "",
             "| users | interactive | failed | TTI median (s) | TTI p95 (s) | TTI max (s) | peak "
-            "kernels | peak kernel USS (MB) | server USS (MB) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "kernels | peak kernel USS (MB) | server USS (MB) | kernels before → after | "
+            "kernel USS before → after (MB) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
         ]
         for r in crowd["runs"]:
             t = r["tti"] or {"median": float("nan"), "p95": float("nan"), "max": float("nan")}
             lines.append(
                 f"| {r['users']} | {r['ok']} | {r['failed']} | {t['median']:.1f} | "
                 f"{t['p95']:.1f} | {t['max']:.1f} | {r['kernels']} | {r['kernels_mb']:.0f} | "
-                f"{r['server_mb']:.0f} |"
+                f"{r['server_mb']:.0f} | {crowd['pool']} → {r['kernels_after']} | "
+                f"{r['pool_mb_before']:.0f} → {r['kernels_mb_after']:.0f} |"
             )
+        errors = [e for r in crowd["runs"] for e in r["errors"]]
+        if errors:
+            lines += ["", "First errors:", "", *(f"- `{e}`" for e in errors)]
         lines.append("")
     return "\n".join(lines)
 
