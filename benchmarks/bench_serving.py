@@ -49,6 +49,8 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 BARE = "bare_slider.ipynb"
+#: What the benchmark measures (``--only`` picks some; the report keeps the others' last results).
+PARTS = ("tti", "latency", "memory", "crowd")
 BARE_SOURCE = """\
 import ipywidgets as widgets
 
@@ -401,6 +403,11 @@ def write_report(results: dict) -> str:
         "# Serving benchmark",
         "",
         f"- Date: {results['date']}",
+        *(
+            [f"- Parts measured at: {', '.join(f'{k} {v}' for k, v in results['dates'].items())}"]
+            if "dates" in results
+            else []
+        ),
         f"- Machine: {results['machine']}",
         "- Browser: headless Chromium (Debian), driven by Playwright; cold cache per visitor",
         "- Server: Voilà exactly as `python -m helpers.serve` starts it (preheated pool of 1 "
@@ -483,7 +490,7 @@ def write_report(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["tti", "latency", "memory", "crowd"], action="append")
+    parser.add_argument("--only", choices=PARTS, action="append")
     parser.add_argument("--loads", type=int, default=5, help="page loads per notebook (TTI)")
     parser.add_argument("--presses", type=int, default=20, help="key presses per slider")
     parser.add_argument("--crowd-notebook", default="00_start_here.ipynb")
@@ -493,7 +500,7 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8899)
     args = parser.parse_args()
-    parts = set(args.only or ["tti", "latency", "memory", "crowd"])
+    parts = set(args.only or PARTS)
 
     app_notebooks = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
     notebooks = [BARE, *app_notebooks]
@@ -528,6 +535,12 @@ def main() -> None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    previous = RESULTS / "serving.json"
+    if args.only and previous.exists():  # a partial run keeps the other parts' last results
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        dates = kept.get("dates") or {part: kept["date"] for part in PARTS if part in kept}
+        results = {**kept, **results}
+        results["dates"] = {**dates, **{part: results["date"] for part in parts}}
     report = write_report(results)
     (RESULTS / "serving.md").write_text(report + "\n", encoding="utf-8")
     (RESULTS / "serving.json").write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -7,7 +7,7 @@ Python started there.) Each setting was checked against `voila --help-all` of Vo
 the README explains the choices.
 """
 
-from helpers.serve import cell_timeout, kernel_pools_from_env
+from helpers.serve import cell_timeout, kernel_pools_from_env, refill_delay
 
 c = get_config()  # noqa: F821 -- provided by traitlets when Voilà loads this file
 
@@ -37,6 +37,9 @@ c.VoilaConfiguration.progressive_rendering = False
 pools = kernel_pools_from_env()
 if pools:
     c.VoilaKernelManager.kernel_pools_config = pools
+# A kernel a visitor takes is replaced after 1 s, or after 60 s with a room's pools, so that a
+# room arriving at once is not slowed by its own replacements (helpers.serve.refill_delay).
+c.VoilaKernelManager.fill_delay = refill_delay()
 # If jupytext is installed, its JupyterLab extension breaks Voilà's page (VOILA_NOTES.md).
 c.VoilaConfiguration.extension_denylist = ["jupyterlab-jupytext"]
 # Static files: images only; never notebooks or Python files.
@@ -48,6 +51,10 @@ c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)"]
 c.VoilaExecutor.timeout_func = cell_timeout
 c.VoilaExecutor.interrupt_on_timeout = False
 
+# Kernels talk to the server over Unix sockets, not TCP ports: 40 kernels started together on
+# TCP picked the same free port twice, one died ("Address already in use") and the pool stayed
+# one short. Nothing else on the machine can connect to a kernel either.
+c.KernelManager.transport = "ipc"
 # A kernel nobody is connected to is stopped after 15 idle minutes (pooled kernels never are).
 c.MappingKernelManager.cull_idle_timeout = 900
 c.MappingKernelManager.cull_interval = 60

@@ -237,3 +237,12 @@ def test_pools_reach_voila_through_the_environment():
     pools = serve.kernel_pools_from_env({serve.POOLS_ENV: "00_start_here.ipynb=12"})
     assert pools == {"default": {"pool_size": 1}, "00_start_here.ipynb": {"pool_size": 12}}
     assert serve.kernel_pools_from_env({}) == {}
+
+
+def test_pools_for_a_room_are_refilled_after_the_rush():
+    assert serve.refill_delay({}) == serve.REFILL_DELAY_SINGLE
+    assert serve.refill_delay({serve.POOLS_ENV: "03_measures.ipynb=30"}) == 60.0
+    assert serve.refill_delay({serve.REFILL_ENV: "5", serve.POOLS_ENV: "x=2"}) == 5.0
+    for bad in ("soon", "-1", "1e9", "nan"):
+        with pytest.raises(ValueError, match=serve.REFILL_ENV):
+            serve.refill_delay({serve.REFILL_ENV: bad})
