@@ -130,7 +130,7 @@ def load_bundle_from(page_url: str) -> None:
         name = ensure_offline_bundle().name
         alt.JupyterChart._esm = f"{base}voila/templates/nqp/static/{name}"
     else:
-        alt.JupyterChart._esm = ensure_offline_bundle().read_text(encoding="utf-8")
+        alt.JupyterChart._esm = _inline_bundle()
     alt.JupyterChart._is_offline = True
     for chart in list(_LIVE_CHARTS):
         if chart._esm != alt.JupyterChart._esm:
@@ -144,8 +144,14 @@ def _enable_offline() -> None:
     Equivalent to ``alt.JupyterChart.enable_offline()`` (a test compares the two bundles),
     without loading vl-convert into the kernel.
     """
-    alt.JupyterChart._esm = ensure_offline_bundle().read_text(encoding="utf-8")
+    alt.JupyterChart._esm = _inline_bundle()
     alt.JupyterChart._is_offline = True
+
+
+@functools.cache
+def _inline_bundle() -> str:
+    """The bundle's text, read once per kernel."""
+    return ensure_offline_bundle().read_text(encoding="utf-8")
 
 
 def live_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> alt.JupyterChart:

@@ -21,6 +21,23 @@ def complete_years(rows: pd.DataFrame, regions: int = 32) -> list[int]:
     return sorted(int(y) for y in counts[counts >= regions].index)
 
 
+def year_slider(
+    years: list[int], value: int, css_class: str, lang: str, width: str = "420px"
+) -> widgets.IntSlider:
+    """The year slider every page uses: one step per year, updating while dragged."""
+    slider = widgets.IntSlider(
+        value=value,
+        min=years[0],
+        max=years[-1],
+        step=1,
+        description=text.t("widget.year", lang),
+        continuous_update=True,
+        layout=widgets.Layout(width=width),
+    )
+    slider.add_class(css_class)
+    return slider
+
+
 def display_table(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Panel rows as a reader's table: region name, year, indicator, value, unit, grade, source.
 

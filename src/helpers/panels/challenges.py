@@ -17,7 +17,7 @@ from IPython.display import Markdown
 
 from helpers import charts, text, ui
 from helpers.charts import challenges as cc
-from helpers.panels import data_table_html, figure
+from helpers.panels import data_table_html, figure, year_slider
 from helpers.panels.foundations import checked_choice, checked_year
 
 __all__ = [
@@ -213,16 +213,7 @@ def averaging_lesson(panel: pd.DataFrame, lang: str | None = None) -> widgets.VB
         style={"description_width": "initial", "button_width": "auto"},
     )
     method.add_class("nqp-lesson-method")
-    slider = widgets.IntSlider(
-        value=state["year"],
-        min=years[0],
-        max=years[-1],
-        step=1,
-        description=text.t("widget.year", lang),
-        continuous_update=True,
-        layout=widgets.Layout(width="420px"),
-    )
-    slider.add_class("nqp-lesson-year")
+    slider = year_slider(years, state["year"], "nqp-lesson-year", lang)
     example = widgets.HTML(cc.averaging_example(bars, lines, panel, state["year"], lang))
     example.add_class("nqp-lesson-example")
     frame = figure(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers import charts, text, ui
 from helpers.charts import foundations as fc
-from helpers.panels import data_table_html, figure
+from helpers.panels import data_table_html, figure, year_slider
 
 
 def checked_choice(value: object, allowed: Sequence, lang: str) -> object:
@@ -88,16 +88,7 @@ def base_profile(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         layout=widgets.Layout(width="360px"),
     )
     region_picker.add_class("nqp-base-region")
-    year_slider = widgets.IntSlider(
-        value=state["year"],
-        min=years[0],
-        max=years[-1],
-        step=1,
-        description=text.t("widget.year", lang),
-        continuous_update=True,
-        layout=widgets.Layout(width="360px"),
-    )
-    year_slider.add_class("nqp-base-year")
+    base_year = year_slider(years, state["year"], "nqp-base-year", lang, width="360px")
     frame = figure(
         chart,
         fc.base_caption(shares, inputs, state["region"], state["year"], lang),
@@ -125,10 +116,8 @@ def base_profile(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         redraw()
 
     region_picker.observe(pick_region, names="value")
-    year_slider.observe(pick_year, names="value")
-    controls = widgets.HBox(
-        [region_picker, year_slider], layout=widgets.Layout(flex_flow="row wrap")
-    )
+    base_year.observe(pick_year, names="value")
+    controls = widgets.HBox([region_picker, base_year], layout=widgets.Layout(flex_flow="row wrap"))
     return widgets.VBox([controls, status, frame])
 
 

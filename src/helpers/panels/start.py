@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from helpers import charts, text, ui
-from helpers.panels import complete_years, display_table, figure
+from helpers.panels import complete_years, display_table, figure, year_slider
 
 
 def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
@@ -22,16 +22,7 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     chart = charts.live_chart(
         charts.intensity_ranking(rows, latest, lang), css_class="nqp-chart-ranking"
     )
-    slider = widgets.IntSlider(
-        value=latest,
-        min=years[0],
-        max=latest,
-        step=1,
-        description=text.t("widget.year", lang),
-        continuous_update=True,
-        layout=widgets.Layout(width="420px"),
-    )
-    slider.add_class("nqp-year-slider")
+    slider = year_slider(years, latest, "nqp-year-slider", lang)
 
     def rows_for(year: int) -> pd.DataFrame:
         return rows[rows["year"] == year].sort_values("value", ascending=False)
