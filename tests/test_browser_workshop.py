@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_no_error_text, open_page
 
@@ -44,5 +45,9 @@ def test_predict_then_reveal(app, page, artifacts, lang):
     page.wait_for_function(
         f"document.querySelectorAll('.nqp-guess-chart-share svg .mark-rect path').length === {bars}"
     )
-    assert page.inner_text(".nqp-reveal-text-share").strip() == ""
+    # The chart and the answer text are separate widget messages: wait for both.
+    page.wait_for_function(
+        "document.querySelector('.nqp-reveal-text-share').textContent.trim() === ''"
+    )
+    expect(page.locator(".nqp-reveal-share")).to_be_enabled()
     page.log.assert_clean()

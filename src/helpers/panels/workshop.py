@@ -171,8 +171,8 @@ def predict_reveal(
     @ui.guarded(status, text.t("workshop.error", lang))
     def hide(_button) -> None:
         revealed.pop("answer", None)
-        chart.params.revealed = 0
         result.value = ""
+        chart.params.revealed = 0
         reveal.disabled, again.disabled = False, True
 
     guess.observe(move_guess, names="value")
