@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_no_error_text, open_page
 
@@ -87,11 +88,18 @@ def test_user_weights_appear_and_all_zero_weights_are_explained(app, page, artif
     page.click(f"{WEIGHTING} label:has-text('Your weights')")
     page.wait_for_selector(".nqp-index-weight .noUi-handle", state="visible", timeout=30_000)
     handles = page.locator(".nqp-index-weight .noUi-handle")
+    shares = page.locator(".nqp-index-weight-share")
     assert handles.count() == 6  # one per chosen indicator
-    assert "16.7%" in page.inner_text(".nqp-index-user-weights")
+    # The shares are separate widget messages, sent after the rows are shown: wait for them.
+    expect(page.locator(".nqp-index-user-weights")).to_contain_text(
+        "16.7%", timeout=UPDATE_TIMEOUT_MS
+    )
     for k in range(handles.count()):
         handles.nth(k).focus()
         page.keyboard.press("Home")  # the slider's minimum: 0
+        if k < handles.count() - 1:
+            # Each move redraws the rows (the focus goes): wait for that before the next one.
+            expect(shares.nth(k)).to_have_text("= 0.0%", timeout=UPDATE_TIMEOUT_MS)
     page.wait_for_selector(".nqp-status .nqp-error", state="visible", timeout=UPDATE_TIMEOUT_MS)
     message = page.inner_text(".nqp-status")
     assert "Could not rebuild the index" in message and "All weights are zero" in message

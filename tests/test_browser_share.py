@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from helpers.scenario import parse_scenario
 from tests.browser import visible_text
@@ -54,7 +55,10 @@ def test_a_copied_link_opens_the_same_scenario(app, page, browser, artifacts):
     )
     link = page.input_value(LINK)
     values, numbers = slider_values(page), page.inner_text(READOUTS)
-    assert urlparse(page.url).query == urlparse(link).query  # the address bar is the link too
+    # The address bar is set by its own widget message, sent after the link's: wait for it.
+    query = urlparse(link).query
+    page.wait_for_url(lambda url: urlparse(url).query == query, timeout=ANSWER_MS)
+    assert urlparse(page.url).query == query  # the address bar is the link too
     page.log.assert_clean()
 
     fresh = browser.new_context()
@@ -108,5 +112,9 @@ def test_scenario_files_save_load_and_refuse(app, page, artifacts, tmp_path):
         arg=LINK,
         timeout=ANSWER_MS,
     )
-    assert slider_values(page) == before[0]
+    # The sliders are moved after the link is updated (separate widget messages): wait for them.
+    for name, selector in (("rd", RD), ("talent", TALENT)):
+        expect(page.locator(f"{selector} .widget-readout")).to_have_text(
+            before[0][name], timeout=ANSWER_MS
+        )
     page.log.assert_clean()

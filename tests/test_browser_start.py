@@ -44,6 +44,12 @@ def test_slider_changes_the_chart(app, page, artifacts):
         arg=[CHART_SVG, before["svg"]],
         timeout=15_000,
     )
+    # The caption is a separate widget message, sent after the chart's: wait for it too.
+    page.wait_for_function(
+        "want => document.querySelector('.nqp-caption').innerText.includes(want)",
+        arg=f"In {int(before['readout']) - 1},",
+        timeout=15_000,
+    )
     after = chart_state(page)
     page.screenshot(path=artifacts / "start-after.png", full_page=True)
 
