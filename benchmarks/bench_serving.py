@@ -1,7 +1,9 @@
 """Serving benchmarks: time to interactive, slider latency, kernel memory and concurrent users.
 
-    .venv/bin/python benchmarks/bench_serving.py                 # everything, writes the report
+    .venv/bin/python benchmarks/bench_serving.py      # tti, latency, memory, crowd: the report
     .venv/bin/python benchmarks/bench_serving.py --only tti --loads 3
+    .venv/bin/python benchmarks/bench_serving.py --only crowd --crowd-notebook 04_workshop.ipynb
+    .venv/bin/python benchmarks/bench_serving.py --only crowd_browsers   # ~25 min
 
 Measured in headless Chromium against the app served exactly as `python -m helpers.serve` serves
 it (same command line, settings and template), each figure next to a bare notebook with one
@@ -22,7 +24,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +35,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from helpers import NOTEBOOK_DIR  # noqa: E402
 from helpers.serve import POOLS_ENV, voila_command, voila_environment  # noqa: E402
@@ -50,7 +55,9 @@ CHROMIUM_ARGS = [
 ]
 BARE = "bare_slider.ipynb"
 #: What the benchmark measures (``--only`` picks some; the report keeps the others' last results).
-PARTS = ("tti", "latency", "memory", "crowd")
+PARTS = ("tti", "latency", "memory", "crowd", "crowd_browsers")
+#: Run when ``--only`` is not given (the all-Chromium crowd takes about 25 minutes on its own).
+DEFAULT_PARTS = ("tti", "latency", "memory", "crowd")
 BARE_SOURCE = """\
 import ipywidgets as widgets
 
@@ -72,8 +79,33 @@ SLIDERS = {
     ),
     "04_workshop.ipynb": (".nqp-guess-share .noUi-handle", ".nqp-guess-chart-share svg"),
 }
+#: Counts the charts the kernel sends (each chart's full state names its class once), so that
+#: the page is not called ready before the charts' views even exist (they wait for the Vega
+#: bundle). Installed in every visitor's browser context before the page loads.
+COUNT_CHARTS_JS = """
+(() => {
+  window.__nqpCharts = 0;
+  const CHART = /"_anywidget_id"\\s*:\\s*"altair\\.jupyter\\.jupyter_chart\\.JupyterChart"/g;
+  const decoder = new TextDecoder('utf-8');
+  const count = (text) => { window.__nqpCharts += (text.match(CHART) || []).length; };
+  const Native = window.WebSocket;
+  function Counting(url, protocols) {
+    const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    socket.addEventListener('message', (event) => {
+      const data = event.data;
+      if (typeof data === 'string') count(data);
+      else if (data instanceof ArrayBuffer) count(decoder.decode(data));
+      else if (data && typeof data.text === 'function') data.text().then(count);
+    });
+    return socket;
+  }
+  Counting.prototype = Native.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Counting[k] = Native[k];
+  window.WebSocket = Counting;
+})();
+"""
 #: A page is interactive when Voilà has shown the cells, every widget view is drawn and every
-#: chart has its marks; and that state has held for 300 ms.
+#: chart the kernel sent has its marks; and that state has held for 300 ms.
 READY_JS = """
 () => {
   const cells = document.querySelector('#rendered_cells');
@@ -82,6 +114,7 @@ READY_JS = """
   for (const e of document.querySelectorAll('.vega-embed')) {
     if (!e.querySelector('svg .mark-group, canvas')) return false;
   }
+  if (document.querySelectorAll('.vega-embed').length < (window.__nqpCharts || 0)) return false;
   const n = document.querySelectorAll('.jupyter-widgets, .vega-embed svg').length;
   if (window.__nqpReadyCount !== n) {
     window.__nqpReadyCount = n;
@@ -205,6 +238,7 @@ def time_to_interactive(base: str, process, notebooks: list[str], loads: int) ->
                 # Wait for a warm pool, as a visitor arriving a little after the previous one.
                 wait_for_pool(process, len(notebooks), timeout=300)
                 context = browser.new_context()  # cold browser cache, like a new visitor
+                context.add_init_script(COUNT_CHARTS_JS)
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(f"{base}/voila/render/{name}")
@@ -229,6 +263,7 @@ def slider_latency(base: str, process, notebooks: list[str], presses: int) -> di
             handle, target = SLIDERS[name]
             wait_for_pool(process, len(notebooks), timeout=300)
             context = browser.new_context()
+            context.add_init_script(COUNT_CHARTS_JS)
             page = context.new_page()
             page.goto(f"{base}/voila/render/{name}")
             page.wait_for_function(READY_JS, timeout=180_000, polling=50)
@@ -276,6 +311,7 @@ def session_kernel_mb(base: str, process, notebooks: list[str]) -> dict:
         for name in notebooks:
             wait_for_pool(process, len(notebooks), timeout=300)
             context = browser.new_context()
+            context.add_init_script(COUNT_CHARTS_JS)
             page = context.new_page()
             page.goto(f"{base}/voila/render/{name}")
             page.wait_for_function(READY_JS, timeout=180_000, polling=50)
@@ -296,6 +332,7 @@ def session_kernel_mb(base: str, process, notebooks: list[str]) -> dict:
 
 async def _one_user(browser, url: str, handle: str | None, target: str | None) -> dict:
     context = await browser.new_context()
+    await context.add_init_script(COUNT_CHARTS_JS)
     page = await context.new_page()
     start = time.perf_counter()
     try:
@@ -322,39 +359,82 @@ async def _one_user(browser, url: str, handle: str | None, target: str | None) -
         await context.close()
 
 
-async def _crowd(base: str, name: str, users: int, process) -> dict:
-    from playwright.async_api import async_playwright
+class MemoryWatch:
+    """Peak kernel count and memory of a served app, sampled every second in a thread."""
 
-    handle, target = SLIDERS.get(name, (None, None))
-    peak = {"kernels_mb": 0.0, "server_mb": 0.0, "kernels": 0}
+    def __init__(self, process) -> None:
+        self.process = process
+        self.peak = {"kernels_mb": 0.0, "server_mb": 0.0, "kernels": 0}
+        self._cpu: dict[int, tuple[float, float]] = {}  # kernel pid: first, last CPU seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    async def watch():
-        while True:
-            ks = kernels(process)
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            ks = kernels(self.process)
             total = 0.0
             for k in ks:
                 with contextlib.suppress(psutil.Error):
                     total += uss_mb(k)
-            peak["kernels_mb"] = max(peak["kernels_mb"], total)
-            peak["kernels"] = max(peak["kernels"], len(ks))
-            peak["server_mb"] = max(peak["server_mb"], uss_mb(psutil.Process(process.pid)))
-            await asyncio.sleep(1)
+                    times = k.cpu_times()
+                    used = times.user + times.system
+                    self._cpu[k.pid] = (self._cpu.get(k.pid, (used,))[0], used)
+            self.peak["kernels_mb"] = max(self.peak["kernels_mb"], total)
+            self.peak["kernels"] = max(self.peak["kernels"], len(ks))
+            with contextlib.suppress(psutil.Error):
+                server = uss_mb(psutil.Process(self.process.pid))
+                self.peak["server_mb"] = max(self.peak["server_mb"], server)
+            self._stop.wait(1)
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--renderer-process-limit=6"]
-        )
-        watcher = asyncio.create_task(watch())
-        start = time.perf_counter()
-        outcomes = await asyncio.gather(
-            *(
-                _one_user(browser, f"{base}/voila/render/{name}", handle, target)
-                for _ in range(users)
+    @property
+    def kernel_cpu_s(self) -> float:
+        """CPU seconds the kernels used while watched (to within the last second)."""
+        return sum(last - first for first, last in self._cpu.values())
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _after_the_crowd(process, pool: int, before: float) -> dict:
+    """Wait until the visitors' kernels are gone and the pool is full again; what is left."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        with contextlib.suppress(TimeoutError):
+            wait_for_pool(process, pool, timeout=30)
+            if len(kernels(process)) <= pool:
+                break
+        time.sleep(2)
+    left = kernels(process)
+    return {
+        "pool_mb_before": before,
+        "kernels_after": len(left),
+        "kernels_mb_after": sum(uss_mb(k) for k in left),
+    }
+
+
+async def _crowd(base: str, name: str, users: int, process) -> dict:
+    from playwright.async_api import async_playwright
+
+    handle, target = SLIDERS.get(name, (None, None))
+    with MemoryWatch(process) as watch:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--renderer-process-limit=6"]
             )
-        )
-        wall = time.perf_counter() - start
-        watcher.cancel()
-        await browser.close()
+            start = time.perf_counter()
+            outcomes = await asyncio.gather(
+                *(
+                    _one_user(browser, f"{base}/voila/render/{name}", handle, target)
+                    for _ in range(users)
+                )
+            )
+            wall = time.perf_counter() - start
+            await browser.close()
     ttis = [o["tti"] for o in outcomes if o["ok"]]
     return {
         "users": users,
@@ -363,31 +443,117 @@ async def _crowd(base: str, name: str, users: int, process) -> dict:
         "errors": [o["error"] for o in outcomes if not o["ok"]][:3],
         "tti": summary(ttis) if ttis else None,
         "wall_s": wall,
-        **peak,
+        **watch.peak,
     }
 
 
-def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: int) -> list:
+def concurrent_browsers(root: Path, name: str, crowds: list[int], port: int, pool: int) -> list:
+    """Every visitor a Chromium page on the server's own 2 cores (measures the browsers too)."""
     results = []
     for users in crowds:
         with served(root, port, f"{name}={pool}") as (base, process):
             wait_for_pool(process, pool, timeout=900)
             before = sum(uss_mb(k) for k in kernels(process))
             run = asyncio.run(_crowd(base, name, users, process))
-            # The visitors have left: their kernels shut down, the pool fills up again.
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
-                with contextlib.suppress(TimeoutError):
-                    wait_for_pool(process, pool, timeout=30)
-                    if len(kernels(process)) <= pool:
-                        break
-                time.sleep(2)
-            left = kernels(process)
-            run.update(
-                pool_mb_before=before,
-                kernels_after=len(left),
-                kernels_mb_after=sum(uss_mb(k) for k in left),
-            )
+            run.update(_after_the_crowd(process, pool, before))
+            results.append(run)
+    return results
+
+
+def _browser_visitor(url: str, handle: str, target: str, go: threading.Barrier) -> dict:
+    """The one real Chromium visitor in a protocol crowd: time to interactive, slider → chart."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        context.add_init_script(COUNT_CHARTS_JS)
+        page = context.new_page()
+        try:
+            go.wait()
+            start = time.perf_counter()
+            page.goto(url, timeout=300_000)
+            page.wait_for_function(READY_JS, timeout=300_000, polling=50)
+            tti = time.perf_counter() - start - 0.3
+            page.evaluate(LATENCY_JS, [handle, target])
+            page.focus(handle)
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_function("() => window.__nqpT1 !== null", timeout=120_000)
+            slider = page.evaluate("window.__nqpT1 - window.__nqpT0") / 1000
+            return {"ok": True, "tti": tti, "slider": slider}
+        except Exception as exc:  # a failure is a result here, reported in the table
+            return {"ok": False, "error": f"{exc.__class__.__name__}: {exc}"[:200]}
+        finally:
+            with contextlib.suppress(Exception):
+                page.goto("about:blank")  # the leave beacon
+                page.wait_for_timeout(500)
+            browser.close()
+
+
+def _cpu_seconds(process) -> dict:
+    """CPU seconds used so far by the server and by this benchmark (the visitors)."""
+    server = psutil.Process(process.pid).cpu_times()
+    own = psutil.Process().cpu_times()
+    return {"server": server.user + server.system, "visitors": own.user + own.system}
+
+
+def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: int) -> list:
+    """``users`` visitors at the same moment: one in Chromium, the others at the protocol level.
+
+    The protocol visitors (benchmarks/visitor.py) send and wait for what a browser sends and
+    waits for: the page, every file the browser loads for it, the kernel websocket and the
+    widgets' state, one slider step and the chart's update, then the leave beacon.
+    """
+    from visitor import Visit, record_assets, visit
+
+    slider_class, target_class = (sel.split()[0].lstrip(".") for sel in SLIDERS[name])
+    page_path = f"/voila/render/{name}"
+    with served(root, port) as (base, _process):
+        assets = record_assets(base, base + page_path, CHROMIUM, CHROMIUM_ARGS)
+    results = []
+    for users in crowds:
+        with served(root, port, f"{name}={pool}") as (base, process):
+            wait_for_pool(process, pool, timeout=900)
+            before = sum(uss_mb(k) for k in kernels(process))
+            go = threading.Barrier(users)
+            cpu_before = _cpu_seconds(process)
+            with MemoryWatch(process) as watch, ThreadPoolExecutor(users) as pool_:
+
+                def protocol_visitor(go: threading.Barrier = go) -> Visit:
+                    go.wait()
+                    return visit(base, page_path, assets, slider_class, target_class)
+
+                start = time.perf_counter()
+                probe = pool_.submit(_browser_visitor, base + page_path, *SLIDERS[name], go)
+                visits = [
+                    f.result() for f in [pool_.submit(protocol_visitor) for _ in range(users - 1)]
+                ]
+                browser = probe.result()
+                wall = time.perf_counter() - start
+            cpu_after = _cpu_seconds(process)
+            done = [v for v in visits if v.ok]
+            run = {
+                "users": users,
+                "ok": len(done) + int(browser["ok"]),
+                "failed": users - len(done) - int(browser["ok"]),
+                "errors": [v.error for v in visits if not v.ok][:3]
+                + ([] if browser["ok"] else [f"Chromium visitor: {browser['error']}"]),
+                "html": summary([v.html for v in done]) if done else None,
+                "files_s": summary([v.assets - v.html for v in done]) if done else None,
+                "widgets_s": summary([v.states - v.assets for v in done]) if done else None,
+                "cpu_s": {
+                    **{k: cpu_after[k] - cpu_before[k] for k in cpu_before},
+                    "kernels": watch.kernel_cpu_s,
+                },
+                "tti": summary([v.states for v in done]) if done else None,
+                "slider": summary([v.slider for v in done]) if done else None,
+                "browser": browser,
+                "files": len(assets),
+                "file_mb": (done[0].asset_bytes / 2**20) if done else None,
+                "wall_s": wall,
+                **watch.peak,
+            }
+            run.update(_after_the_crowd(process, pool, before))
             results.append(run)
     return results
 
@@ -465,8 +631,72 @@ def write_report(results: dict) -> str:
             f"## Concurrent users on loopback ({crowd['notebook']}, pool of {crowd['pool']} "
             "kernels per notebook)",
             "",
-            "Every user opens the page at the same moment, waits until it is interactive, moves "
-            "the slider once and sees the chart change, then leaves.",
+            "All visitors arrive at the same moment. One is a real Chromium page (its time to "
+            "interactive and slider → chart time are in the *Chromium* columns); the others send "
+            "exactly what a browser sends (`benchmarks/visitor.py`): the page, every file the "
+            "browser loads for it, the kernel websocket and every widget's state, one slider "
+            "step and the chart's update, then the leave beacon. *Interactive* = page, files and "
+            "widget states received (the browser's drawing is left out: 40 Chromium pages on "
+            "the server's own 2 cores would measure the browsers, see the next table).",
+            "",
+            "| users | interactive | failed | page (s) median | interactive (s) median / p95 "
+            "/ max | slider → chart (ms) median / p95 | Chromium: interactive (s), slider (ms) "
+            "| peak kernels | peak kernel USS (MB) | server USS (MB) | kernels before → after | "
+            "kernel USS before → after (MB) |",
+            "|---:|---:|---:|---:|---|---|---|---:|---:|---:|---|---|",
+        ]
+        nan = {"median": float("nan"), "p95": float("nan"), "max": float("nan")}
+        for r in crowd["runs"]:
+            t, h, sl = r["tti"] or nan, r["html"] or nan, r["slider"] or nan
+            b = r["browser"]
+            seen = f"{b['tti']:.2f}, {b['slider'] * 1000:.0f}" if b["ok"] else "failed"
+            lines.append(
+                f"| {r['users']} | {r['ok']} | {r['failed']} | {h['median']:.2f} | "
+                f"{t['median']:.2f} / {t['p95']:.2f} / {t['max']:.2f} | "
+                f"{sl['median'] * 1000:.0f} / {sl['p95'] * 1000:.0f} | {seen} | "
+                f"{r['kernels']} | {r['kernels_mb']:.0f} | {r['server_mb']:.0f} | "
+                f"{crowd['pool']} → {r['kernels_after']} | "
+                f"{r['pool_mb_before']:.0f} → {r['kernels_mb_after']:.0f} |"
+            )
+        timed = [r for r in crowd["runs"] if r.get("files_s") and r.get("cpu_s")]
+        if timed:
+            lines += [
+                "",
+                "Where the time went (medians, seconds from arrival) and which process used the "
+                "2 cores (CPU seconds during the run):",
+                "",
+                "| users | page | + files | + widget states | wall time of the run | CPU: server "
+                "| CPU: kernels | CPU: protocol visitors |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            ]
+            for r in timed:
+                cpu = r["cpu_s"]
+                lines.append(
+                    f"| {r['users']} | {r['html']['median']:.2f} | "
+                    f"{r['files_s']['median']:.2f} | {r['widgets_s']['median']:.2f} | "
+                    f"{r['wall_s']:.1f} | {cpu['server']:.1f} | {cpu['kernels']:.1f} | "
+                    f"{cpu['visitors']:.1f} |"
+                )
+        files = crowd["runs"][0]
+        if files.get("file_mb"):
+            lines += [
+                "",
+                f"Each visitor loads {files['files']} files ({files['file_mb']:.1f} MB) besides "
+                "the page.",
+            ]
+        errors = [e for r in crowd["runs"] for e in r["errors"]]
+        if errors:
+            lines += ["", "First errors:", "", *(f"- `{e}`" for e in errors)]
+        lines.append("")
+    if "crowd_browsers" in results:
+        crowd = results["crowd_browsers"]
+        lines += [
+            f"## Concurrent users, every one a Chromium page ({crowd['notebook']}, pool of "
+            f"{crowd['pool']})",
+            "",
+            "The same crowd with every visitor a real Chromium page (at most 6 renderer "
+            "processes) on the same 2 cores as the server: this measures the visitors' browsers "
+            "as much as the app. In a room each visitor has their own computer.",
             "",
             "| users | interactive | failed | TTI median (s) | TTI p95 (s) | TTI max (s) | peak "
             "kernels | peak kernel USS (MB) | server USS (MB) | kernels before → after | "
@@ -500,11 +730,12 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8899)
     args = parser.parse_args()
-    parts = set(args.only or PARTS)
+    parts = set(args.only or DEFAULT_PARTS)
 
     app_notebooks = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
     notebooks = [BARE, *app_notebooks]
     root = serve_root(app_notebooks)
+    crowd_root = serve_root([args.crowd_notebook], with_bare=False)
     results: dict = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB, "
@@ -523,17 +754,18 @@ def main() -> None:
                         "import_only_mb": import_only_kernel_mb(),
                         "sessions_mb": session_kernel_mb(base, process, notebooks),
                     }
-        if "crowd" in parts:
-            crowds = [int(n) for n in args.crowds.split(",")]
-            pool = args.crowd_pool or max(crowds)
-            crowd_root = serve_root([args.crowd_notebook], with_bare=False)
-            results["crowd"] = {
-                "notebook": args.crowd_notebook,
-                "pool": pool,
-                "runs": concurrent_users(crowd_root, args.crowd_notebook, crowds, args.port, pool),
-            }
+        crowds = [int(n) for n in args.crowds.split(",")]
+        pool = args.crowd_pool or max(crowds)
+        for part, run in (("crowd", concurrent_users), ("crowd_browsers", concurrent_browsers)):
+            if part in parts:
+                results[part] = {
+                    "notebook": args.crowd_notebook,
+                    "pool": pool,
+                    "runs": run(crowd_root, args.crowd_notebook, crowds, args.port, pool),
+                }
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(crowd_root, ignore_errors=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     previous = RESULTS / "serving.json"
     if args.only and previous.exists():  # a partial run keeps the other parts' last results

@@ -16,6 +16,9 @@ def preheated(monkeypatch):
     visitor = {"query": ""}
     monkeypatch.setattr(page, "request_query", lambda: visitor["query"])
     monkeypatch.setattr(page, "warm_up", lambda: None)
+    settled: list[bool] = []
+    monkeypatch.setattr(page, "settle", lambda: settled.append(True))  # no gc.freeze in pytest
+    visitor["settled"] = settled
     yield visitor
     text.set_language("en")
 
@@ -33,6 +36,22 @@ def test_views_built_ahead_are_used_when_the_language_matches(preheated):
     built = open_page("00_start_here", build=build_counting(calls))
     assert calls == ["en"] and built.lang == "en"
     assert built.views.comm is not None  # the widgets built ahead, still open
+
+
+def test_the_kernel_settles_once_the_page_is_built_ahead(preheated):
+    calls: list[str] = []
+    open_page("00_start_here", build=build_counting(calls))
+    assert calls == ["en"] and preheated["settled"] == [True]
+
+
+def test_settle_freezes_what_the_kernel_holds():
+    import gc
+
+    try:
+        page.settle()
+        assert gc.get_freeze_count() > 0  # the collector no longer walks these objects
+    finally:
+        gc.unfreeze()
 
 
 def test_another_language_builds_again_and_frees_the_first_build(preheated):

@@ -12,6 +12,7 @@ English or Chinese.
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -222,6 +223,21 @@ def warm_up() -> None:
     charts.live_chart(chart).close()  # never shown: closing keeps it out of the page's state
 
 
+def settle() -> None:
+    """Take what the kernel holds before the visitor out of the garbage collector's sight.
+
+    ``gc.freeze()`` after the imports and the page's first build: the collector no longer walks
+    those objects, neither during the visit nor when the kernel exits. Measured on a kernel
+    that imports pandas and Altair: leaving (the shutdown Voilà asks for when the visitor goes)
+    took 0.5 CPU seconds, almost all of it collecting objects that die with the process anyway;
+    a room of 40 leaving at once spent 20 s of a 2-core server's CPU on it. The cost: a build
+    thrown away for another language is never collected (one per kernel, which serves one
+    visitor).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def wait_for_visitor() -> None:
     """In a preheated Voilà kernel, block until a visitor takes it; then their request's
     variables (``QUERY_STRING`` …) are in ``os.environ``. Does nothing elsewhere.
@@ -326,9 +342,11 @@ def open_page(
         static_export.enable()  # a read-only export: widgets become what they show
     elif raw_query is None:
         warm_up()
-        if build is not None and preheated():
-            charts.defer_bundle()  # its address is the visitor's; known when they arrive
-            speculation = Speculation(build, text.get_language())
+        if preheated():
+            if build is not None:
+                charts.defer_bundle()  # its address is the visitor's; known when they arrive
+                speculation = Speculation(build, text.get_language())
+            settle()
     query, problems = read_query(request_query() if raw_query is None else raw_query)
     if raw_query is None and not static_export.is_static():
         charts.load_bundle_from(share.page_address())
