@@ -320,8 +320,11 @@ class IndexExplorer:
         )
         self.leave_one_out.add_class("nqp-index-leave-one-out")
         self.sliders, self.shares = self._weight_sliders()
-        self.user_box = widgets.VBox(layout=widgets.Layout(display="none"))
+        # Shown and hidden by _show_user_rows: a layout of its own (never shared).
+        self.user_box = widgets.VBox(layout=ui.own_look(widgets.Layout(display="none")))
         self.user_box.add_class("nqp-index-user-weights")
+        self._user_intro: widgets.HTML | None = None
+        self._user_rows: dict[str, widgets.HBox] = {}
         self.summary = widgets.HTML()
         self.summary.add_class("nqp-index-summary")
 
@@ -555,14 +558,26 @@ class IndexExplorer:
         if weighting != "user":
             self.user_box.layout.display = "none"
             return
-        intro = widgets.HTML(
-            f"<b>{html.escape(text.t('index.widget.user_weights', self.lang, top=USER_WEIGHT_MAX))}"
-            f"</b><br><span style='color:#444;font-size:90%'>"
-            f"{html.escape(text.t('index.weights.judgement', self.lang))}</span>"
-        )
-        rows = [widgets.HBox([self.sliders[i], self.shares[i]]) for i in ids]
-        self.user_box.children = [intro, *rows]
+        if self._user_intro is None:
+            title = text.t("index.widget.user_weights", self.lang, top=USER_WEIGHT_MAX)
+            self._user_intro = widgets.HTML(
+                f"<b>{html.escape(title)}</b><br><span style='color:#444;font-size:90%'>"
+                f"{html.escape(text.t('index.weights.judgement', self.lang))}</span>"
+            )
+        # Each row is made once: the same rows again leave the sliders (and the keyboard focus
+        # on one of them) in place; new rows would be redrawn and the focus lost at every key.
+        rows = [self._user_row(i) for i in ids]
+        new_children = (self._user_intro, *rows)
+        if tuple(self.user_box.children) != new_children:
+            self.user_box.children = new_children
         self.user_box.layout.display = "flex"
+
+    def _user_row(self, indicator: str) -> widgets.HBox:
+        if indicator not in self._user_rows:
+            self._user_rows[indicator] = widgets.HBox(
+                [self.sliders[indicator], self.shares[indicator]]
+            )
+        return self._user_rows[indicator]
 
     def _show(
         self,
