@@ -12,6 +12,7 @@ English or Chinese.
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import logging
@@ -26,7 +27,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import NOTEBOOK_DIR, __version__, text
+from helpers import NOTEBOOK_DIR, __version__, text, ui
 
 log = logging.getLogger("helpers.page")
 
@@ -223,6 +224,16 @@ def warm_up() -> None:
     charts.live_chart(chart).close()  # never shown: closing keeps it out of the page's state
 
 
+def _sharing_looks(build: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``build``, then one Layout and style model for look-alike widgets (ui.share_looks)."""
+
+    @functools.wraps(build)
+    def built(lang: str) -> Any:
+        return ui.share_looks(build(lang))
+
+    return built
+
+
 def settle() -> None:
     """Take what the kernel holds before the visitor out of the garbage collector's sight.
 
@@ -337,6 +348,8 @@ def open_page(
     """
     from helpers import charts, share, static_export  # imported before the visitor arrives
 
+    if build is not None:
+        build = _sharing_looks(build)
     speculation = None
     if static_export.is_static():
         static_export.enable()  # a read-only export: widgets become what they show

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from helpers.model import ParameterSet
 from helpers.model.parameters import ParameterSpec
@@ -25,33 +24,18 @@ from helpers.panels.lab_text import (
     step_decimals,
 )
 
-#: Layouts and styles shared by every parameter row. Each ipywidgets widget otherwise brings
-#: its own Layout and Style models; sharing them halves the widget models the page loads
-#: (about 430 → 200), and each model is a message and an object in the browser.
-_SHARED: dict[str, widgets.Widget] = {}
-
-
-def _shared(key: str, factory) -> widgets.Widget:
-    if key not in _SHARED:
-        _SHARED[key] = factory()
-    return _SHARED[key]
-
 
 def slider_layout() -> widgets.Layout:
-    return _shared("slider_layout", lambda: widgets.Layout(width="98%", margin="0 0 2px 0"))
+    return widgets.Layout(width="98%", margin="0 0 2px 0")
 
 
 def slider_style() -> widgets.SliderStyle:
-    return _shared("slider_style", lambda: widgets.SliderStyle(description_width="0px"))
+    return widgets.SliderStyle(description_width="0px")
 
 
 def html_widget(value: str = "") -> widgets.HTML:
-    """An HTML widget with the shared layout and style."""
-    return widgets.HTML(
-        value,
-        layout=_shared("html_layout", widgets.Layout),
-        style=_shared("html_style", HTMLStyle),
-    )
+    """An HTML widget (the page shares its layout and style with its look-alikes)."""
+    return widgets.HTML(value)
 
 
 def make_slider(spec: ParameterSpec, value: float, lang: str) -> widgets.widgets.ValueWidget:
@@ -113,9 +97,7 @@ def parameter_row(spec: ParameterSpec, value: float, lang: str) -> ParameterRow:
     if spec.kind == "lever":
         provinces = html_widget()
         children.append(provinces)
-    box = widgets.VBox(
-        children, layout=_shared("row_layout", lambda: widgets.Layout(margin="0 0 6px 0"))
-    )
+    box = widgets.VBox(children, layout=widgets.Layout(margin="0 0 6px 0"))
     box.add_class("nqp-lab-param")
     return ParameterRow(spec, head, slider, provinces, box)
 
