@@ -27,7 +27,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import websocket
 
@@ -80,7 +80,6 @@ class Visit:
     asset_bytes: int = 0
     models: int = 0
     error: str | None = None
-    steps: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

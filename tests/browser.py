@@ -17,6 +17,15 @@ def open_page(page: Page, url: str, *selectors: str) -> None:
         page.wait_for_selector(selector, state="visible", timeout=RENDER_TIMEOUT_MS)
 
 
+def wait_for_new_html(page: Page, selector: str, old: str, timeout: float = 15_000) -> None:
+    """Wait until the element's HTML differs from ``old`` (a chart redrawn after a change)."""
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
+        arg=[selector, old],
+        timeout=timeout,
+    )
+
+
 def visible_text(page: Page) -> str:
     return page.inner_text("body")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page
+from tests.browser import assert_no_error_text, open_page, wait_for_new_html
 from tests.conftest import RENDER_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -49,11 +49,7 @@ def chart_text(page, chart: str) -> str:
 
 
 def wait_for_change(page, chart: str, old_svg: str) -> None:
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
-        arg=[chart, old_svg],
-        timeout=INTERACTION_MS,
-    )
+    wait_for_new_html(page, chart, old_svg, timeout=INTERACTION_MS)
 
 
 def change(page, chart: str, action) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from helpers import NOTEBOOK_DIR
+from tests.browser import wait_for_new_html
 from tests.conftest import RENDER_TIMEOUT_MS, free_port, stop_process_tree
 
 pytestmark = pytest.mark.browser
@@ -122,11 +123,7 @@ def test_start_page_runs_in_jupyterlab_offline_and_its_slider_redraws_the_chart(
 
     page.focus(handle)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
-        arg=[chart, before],
-        timeout=15_000,
-    )
+    wait_for_new_html(page, chart, before, timeout=15_000)
     after_title = page.text_content(f"{chart} .role-title-text")
     year = int(title.rsplit(" ", 1)[-1])
     assert after_title == f"R&D intensity by province, {year - 1}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page
+from tests.browser import assert_no_error_text, open_page, wait_for_new_html
 from tests.conftest import RENDER_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -81,11 +81,7 @@ def slider_value(page, lever: str) -> str:
 
 def wait_for_new_chart(page, selector: str, old: str) -> None:
     """Vega redraws after the new rows arrive: wait for the SVG to differ from ``old``."""
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
-        arg=[selector, old],
-        timeout=ANSWER_MS,
-    )
+    wait_for_new_html(page, selector, old, timeout=ANSWER_MS)
 
 
 def wait_for_new_readouts(page, old: str) -> None:

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from helpers import NOTEBOOK_DIR
-from tests.browser import open_page
+from tests.browser import open_page, wait_for_new_html
 from tests.conftest import start_app, stop_process_tree
 
 pytestmark = pytest.mark.browser
@@ -73,11 +73,7 @@ def test_idle_pool_and_connected_visitors_are_never_culled(quick_cull_app, page,
     before = page.inner_html(CHART_SVG)
     page.focus(HANDLE)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
-        arg=[CHART_SVG, before],
-        timeout=15_000,
-    )
+    wait_for_new_html(page, CHART_SVG, before, timeout=15_000)
     assert page.locator("#nqp-connection-lost").count() == 0
     page.log.assert_clean()
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page
+from tests.browser import assert_no_error_text, open_page, wait_for_new_html
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,7 @@ def test_slider_changes_the_chart(app, page, artifacts):
 
     page.focus(HANDLE)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(
-        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
-        arg=[CHART_SVG, before["svg"]],
-        timeout=15_000,
-    )
+    wait_for_new_html(page, CHART_SVG, before["svg"])
     # The caption is a separate widget message, sent after the chart's: wait for it too.
     page.wait_for_function(
         "want => document.querySelector('.nqp-caption').innerText.includes(want)",
