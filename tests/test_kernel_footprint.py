@@ -23,6 +23,14 @@ FORBIDDEN = {
     "jupyterlab_server": "JupyterLab's server code, pulled in by voila.utils",
 }
 
+#: Modules only some pages may import: module -> (those pages, what it would cost the others).
+ONLY_ON = {
+    "pydantic": (
+        {"03_measures.ipynb"},
+        "the scenario validator with the model and YAML, ≈9 MB: only the lab reads scenarios",
+    ),
+}
+
 SCRIPT = """
 import json, sys, nbformat
 from helpers.page import open_page
@@ -32,7 +40,11 @@ namespace = {}
 for cell in nb.cells:
     if cell.cell_type == "code":
         exec(compile(cell.source, path, "exec"), namespace)
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+localedata = sys.modules.get("babel.localedata")
+print(json.dumps({
+    "modules": sorted({name.split(".")[0] for name in sys.modules}),
+    "babel_locales": sorted(getattr(localedata, "_cache", {})),
+}))
 """
 
 
@@ -46,6 +58,15 @@ def test_a_page_kernel_loads_nothing_heavy_it_does_not_need(path):
         timeout=300,
         check=True,
     )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded = set(report["modules"])
     found = {name: why for name, why in FORBIDDEN.items() if name in loaded}
+    found |= {
+        name: why
+        for name, (pages, why) in ONLY_ON.items()
+        if name in loaded and path.name not in pages
+    }
     assert not found, found
+    # Babel's locale data (4.6 MB) is never loaded: the number signs are written out in
+    # helpers.text.NUMBER_SIGNS, and the message catalogues need none of it.
+    assert report["babel_locales"] == []

@@ -106,6 +106,25 @@ def test_charts_built_ahead_get_the_bundle_from_the_visitors_server(preheated, m
         charts.load_bundle_from("")  # back to the inline bundle for the other tests
 
 
+def test_a_voila_kernel_never_holds_the_inline_bundle(monkeypatch):
+    """Charts made in a kernel Voilà started wait for the served bundle's address; the 0.9 MB
+    inline bundle is never read there (it stayed in every kernel's memory)."""
+    import altair as alt
+
+    monkeypatch.setenv("VOILA_BASE_URL", "/")
+    monkeypatch.setattr(charts, "_inline_bundle", lambda: pytest.fail("inline bundle read"))
+    charts._enable_offline.cache_clear()
+    try:
+        chart = charts.live_chart(alt.Chart({"values": [{"a": 1}]}).mark_point().encode(x="a:Q"))
+        assert chart._esm == charts.BUNDLE_PENDING
+        charts.load_bundle_from("http://127.0.0.1:8866/voila/render/00_start_here.ipynb")
+        assert chart._esm.startswith("http://127.0.0.1:8866/voila/templates/nqp/static/")
+    finally:
+        monkeypatch.undo()
+        charts._enable_offline.cache_clear()
+        charts.load_bundle_from("")  # back to the inline bundle for the other tests
+
+
 def test_without_preheating_the_page_is_built_once_in_its_language(monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     calls: list[str] = []

@@ -100,6 +100,19 @@ def test_fast_numbers_are_exactly_what_babel_writes(value, decimals, lang):
     assert text.number(value, decimals, lang) == expected
 
 
+def test_written_out_number_signs_are_babels():
+    """The signs kept in text.NUMBER_SIGNS (so that kernels need not load Babel's locale data)
+    are those of Babel's CLDR data, for every language of the app."""
+    from babel import Locale
+
+    assert set(text.NUMBER_SIGNS) == set(text.LANGUAGES.values())
+    for lang, locale in text.LANGUAGES.items():
+        symbols = Locale.parse(locale).number_symbols["latn"]
+        expected = (symbols["group"], symbols["decimal"], symbols["minusSign"])
+        assert text.NUMBER_SIGNS[locale] == expected
+        assert text.number_signs(lang) == expected
+
+
 # --- the page address -------------------------------------------------------------------------
 
 

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print("NQP Lab is starting (Voilà, preheating kernels) ...", flush=True)
-    from helpers.charts import ensure_offline_bundle
+    from helpers.bundle import ensure_offline_bundle
 
     ensure_offline_bundle()  # built once here, so no kernel has to
     env = voila_environment()

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from helpers import text
-from helpers.scenario import Notice, Scenario, parse_scenario_lenient
+
+if TYPE_CHECKING:
+    # Imported where a link is read: the scenario parser brings the model, pydantic and YAML
+    # (measured ≈ 9 MB per kernel), which pages without a scenario never need.
+    from helpers.scenario import Notice, Scenario
 
 LEVER = "L."
 ASSUMPTION = "A."
@@ -58,6 +63,8 @@ def to_query(scenario: dict, page: dict[str, str] | None = None) -> str:
 
 def from_query(query: dict[str, str]) -> SharedState:
     """Read a page address's query (first value of each key) into a scenario, leniently."""
+    from helpers.scenario import Notice, parse_scenario_lenient
+
     data: dict = {"levers": {}, "assumptions": {}}
     page: dict[str, str] = {}
     unknown: list[str] = []
