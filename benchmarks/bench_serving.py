@@ -54,6 +54,10 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 BARE = "bare_slider.ipynb"
+#: The floor for any page with a chart: one slider and one Altair chart whose parameter follows
+#: it through the kernel, the Vega bundle served as the app serves it. Reported beside the bare
+#: slider (the issue's reference), so that what the app adds to drawing a chart at all shows.
+BARE_CHART = "bare_chart.ipynb"
 #: What the benchmark measures (``--only`` picks some; the report keeps the others' last results).
 PARTS = ("tti", "latency", "memory", "crowd", "crowd_browsers")
 #: Run when ``--only`` is not given (the all-Chromium crowd takes about 25 minutes on its own).
@@ -68,9 +72,38 @@ echo.add_class("bench-echo")
 slider.observe(lambda change: setattr(echo, "value", str(change["new"])), names="value")
 widgets.VBox([slider, echo])
 """
+BARE_CHART_SOURCE = """\
+import os
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+from helpers.bundle import SERVED_PREFIX, ensure_offline_bundle
+
+# The Vega bundle from the app's template, as the app's pages load it.
+alt.JupyterChart._esm = (
+    f"http://127.0.0.1:{os.environ.get('VOILA_APP_PORT', '8866')}"
+    f"{os.environ.get('VOILA_BASE_URL', '/')}{SERVED_PREFIX}{ensure_offline_bundle().name}"
+)
+alt.JupyterChart._is_offline = True
+rows = pd.DataFrame({"k": list("abcdefghij"), "v": range(5, 100, 10)})
+x = alt.param(name="x", value=50)
+bars = alt.Chart(rows).mark_bar().encode(
+    x="v:Q", y="k:N", opacity=alt.condition(alt.datum.v < x, alt.value(1.0), alt.value(0.3))
+)
+spec = bars.add_params(x).properties(title=alt.Title(alt.expr("'x = ' + x")))
+chart = alt.JupyterChart(spec, embed_options={"renderer": "svg", "actions": False})
+chart.add_class("bench-chart")
+slider = widgets.IntSlider(value=50, min=0, max=100, description="x")
+slider.add_class("bench-chart-slider")
+slider.observe(lambda change: setattr(chart.params, "x", change["new"]), names="value")
+widgets.VBox([slider, chart])
+"""
 #: Slider handle and the element a key press must change, per notebook with a slider.
 SLIDERS = {
     BARE: (".bench-slider .noUi-handle", ".bench-echo"),
+    BARE_CHART: (".bench-chart-slider .noUi-handle", ".bench-chart svg"),
     "00_start_here.ipynb": (".nqp-year-slider .noUi-handle", ".nqp-chart-ranking svg"),
     "02_challenges.ipynb": (".nqp-lesson-year .noUi-handle", ".nqp-chart-lesson svg"),
     "03_measures.ipynb": (
@@ -147,9 +180,10 @@ def serve_root(notebooks: list[str], with_bare: bool = True) -> Path:
         shutil.copy(NOTEBOOK_DIR / name, root / name)
     if not with_bare:
         return root
-    bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BARE_SOURCE)])
-    bare.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(bare, root / BARE)
+    for name, source in ((BARE, BARE_SOURCE), (BARE_CHART, BARE_CHART_SOURCE)):
+        bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        bare.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(bare, root / name)
     return root
 
 
@@ -733,7 +767,7 @@ def main() -> None:
     parts = set(args.only or DEFAULT_PARTS)
 
     app_notebooks = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
-    notebooks = [BARE, *app_notebooks]
+    notebooks = [BARE, BARE_CHART, *app_notebooks]
     root = serve_root(app_notebooks)
     crowd_root = serve_root([args.crowd_notebook], with_bare=False)
     results: dict = {

@@ -245,6 +245,22 @@ def test_averaging_lesson_moves_method_year_and_example(panel):
     assert chart.params.method == "gdp"
 
 
+def test_a_figures_csv_export_follows_the_slider(panel):
+    """The CSV button exports the table on screen: after the year moves, that year's numbers
+    (it exported the first year's table before)."""
+    from helpers.widgets import DownloadButton
+
+    box = panels.averaging_lesson(panel, "en")
+    year = find(box, widgets.IntSlider, "nqp-lesson-year")
+    frame = next(w for w in box.children if hasattr(w, "caption"))
+    csv = find(box, DownloadButton, "nqp-export-csv")
+    year.value = 2016
+    exported = csv._produce()[2].decode("utf-8")
+    shown = re.findall(r"<td[^>]*>([^<]*)</td>", frame.table.value)
+    assert shown and all(cell.replace(",", "") in exported.replace(",", "") for cell in shown)
+    assert "2016" in exported
+
+
 def test_claims_explorer_filters_by_verdict(claims):
     box = panels.claims_explorer(claims, "en")
     picker = find(box, widgets.ToggleButtons, "nqp-claims-filter")

@@ -17,7 +17,7 @@ from IPython.display import Markdown
 
 from helpers import charts, text, ui
 from helpers.charts import challenges as cc
-from helpers.panels import data_table_html, figure, year_slider
+from helpers.panels import figure, year_slider
 from helpers.panels.foundations import checked_choice, checked_year
 
 __all__ = [
@@ -58,13 +58,17 @@ def _view_explorer(
 
     frame = figure(chart, caption(), cc.views_table(views, state["view"], lang), lang)
     status = ui.status_area()
+    later = ui.Later(status, text.t("error.redraw", lang))
+
+    def texts() -> None:  # after the chart has redrawn (ui.Later)
+        frame.caption.value = caption()
+        frame.set_table(cc.views_table(views, state["view"], lang))  # shown and exported
 
     @ui.guarded(status, text.t("error.redraw", lang))
     def pick(change: dict) -> None:
         state["view"] = checked_choice(change["new"], names, lang)
         chart.params.view = state["view"]
-        frame.caption.value = caption()
-        frame.table.value = data_table_html(cc.views_table(views, state["view"], lang), lang)
+        later(texts)
 
     picker.observe(pick, names="value")
     return widgets.VBox([picker, status, frame])
@@ -223,6 +227,7 @@ def averaging_lesson(panel: pd.DataFrame, lang: str | None = None) -> widgets.VB
         lang,
     )
     status = ui.status_area()
+    later = ui.Later(status, text.t("error.redraw", lang))
 
     @ui.guarded(status, text.t("error.redraw", lang))
     def pick_method(change: dict) -> None:
@@ -233,9 +238,13 @@ def averaging_lesson(panel: pd.DataFrame, lang: str | None = None) -> widgets.VB
     def pick_year(change: dict) -> None:
         year = state["year"] = checked_year(change["new"], years, lang)
         chart.params.year = year
-        example.value = cc.averaging_example(bars, lines, panel, year, lang)
-        frame.caption.value = cc.averaging_caption(panel, year, lang)
-        frame.table.value = data_table_html(cc.averaging_table(bars, year, lang), lang)
+
+        def texts() -> None:  # after the chart has redrawn (ui.Later)
+            example.value = cc.averaging_example(bars, lines, panel, year, lang)
+            frame.caption.value = cc.averaging_caption(panel, year, lang)
+            frame.set_table(cc.averaging_table(bars, year, lang))  # shown and exported
+
+        later(texts)
 
     method.observe(pick_method, names="value")
     slider.observe(pick_year, names="value")

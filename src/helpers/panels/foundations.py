@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers import charts, text, ui
 from helpers.charts import foundations as fc
-from helpers.panels import data_table_html, figure, year_slider
+from helpers.panels import figure, year_slider
 
 
 def checked_choice(value: object, allowed: Sequence, lang: str) -> object:
@@ -96,14 +96,16 @@ def base_profile(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         lang,
     )
     status = ui.status_area()
+    later = ui.Later(status, text.t("error.redraw", lang))
+
+    def texts() -> None:  # after the chart has redrawn (ui.Later)
+        frame.caption.value = fc.base_caption(shares, inputs, state["region"], state["year"], lang)
+        frame.set_table(fc.base_table(shares, state["region"], state["year"], lang))
 
     def redraw() -> None:
         chart.params.region = state["region"]
         chart.params.year = state["year"]
-        frame.caption.value = fc.base_caption(shares, inputs, state["region"], state["year"], lang)
-        frame.table.value = data_table_html(
-            fc.base_table(shares, state["region"], state["year"], lang), lang
-        )
+        later(texts)
 
     @ui.guarded(status, text.t("error.redraw", lang))
     def pick_region(change: dict) -> None:
@@ -191,6 +193,12 @@ def trend_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox
 
     frame = figure(chart, caption(), table(), lang)
     status = ui.status_area()
+    what = text.t("error.redraw", lang)
+    later = ui.Later(status, what)
+
+    def texts() -> None:  # after the chart has redrawn (ui.Later)
+        frame.caption.value = caption()
+        frame.set_table(table())  # shown and exported
 
     def redraw() -> None:
         if not regions():
@@ -198,10 +206,7 @@ def trend_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox
         chart.params.view = state["indicator"]
         chart.params.regions = regions()
         chart.params.show = state["show"]
-        frame.caption.value = caption()
-        frame.table.value = data_table_html(table(), lang)
-
-    what = text.t("error.redraw", lang)
+        later(texts)
 
     @ui.guarded(status, what)
     def pick_indicator(change: dict) -> None:

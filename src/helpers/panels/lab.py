@@ -41,6 +41,7 @@ reported. ``apply_scenario(current_scenario())`` changes nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 import math
@@ -316,6 +317,7 @@ class ScenarioLab:
     def _build(self) -> None:
         lang = self.lang
         self.status = ui.status_area()
+        self._later = ui.Later(self.status, text.t("lab.error.update", self.lang))
         self.notices = widgets.HTML("")
         self.notices.add_class("nqp-lab-notices")
 
@@ -786,6 +788,20 @@ class ScenarioLab:
                 self._chart_spec,
                 {lab_charts.REGION_PARAM: name},
             )
+        self.readouts.value = readouts_html(
+            lab_charts.year_values(self._paths, region, self.end_year),
+            lab_charts.metric_values(self._result, region),
+            name,
+            self.parameters,
+            self.end_year,
+            lang,
+        )
+        self.warnings.value = warnings_html(self._result.warnings, region, self.names, lang)
+        self._later(functools.partial(self._render_tables, region))
+
+    def _render_tables(self, region: str) -> None:
+        """Caption, data tables and preset line: just after the chart and readouts (ui.Later)."""
+        lang, name = self.lang, self.names[region]
         self.figure.caption.value = lab_charts.lab_caption(
             name, self.draws, self.seed, self._calibration, lang
         )
@@ -799,15 +815,6 @@ class ScenarioLab:
             lang,
             summary=text.t("lab.table.outputs_summary", lang),
         )
-        self.readouts.value = readouts_html(
-            lab_charts.year_values(self._paths, region, self.end_year),
-            lab_charts.metric_values(self._result, region),
-            name,
-            self.parameters,
-            self.end_year,
-            lang,
-        )
-        self.warnings.value = warnings_html(self._result.warnings, region, self.names, lang)
         self.preset_status.value = self._preset_status_html()
 
     def _preset_status_html(self) -> str:

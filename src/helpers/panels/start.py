@@ -39,6 +39,7 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         name="ranking",
     )
     status = ui.status_area()
+    later = ui.Later(status, text.t("error.redraw", lang))
 
     @ui.guarded(status, text.t("error.redraw", lang))
     def show_year(change: dict) -> None:
@@ -46,8 +47,12 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         if year not in years:
             raise ValueError(text.t("error.no_year_data", lang, year=year))
         chart.params.year = year
-        frame.caption.value = charts.ranking_caption(rows, year, lang)
-        frame.set_table(table_for(year), rows_for(year))
+
+        def caption_and_table() -> None:  # after the chart has redrawn (ui.Later)
+            frame.caption.value = charts.ranking_caption(rows, year, lang)
+            frame.set_table(table_for(year), rows_for(year))
+
+        later(caption_and_table)
 
     slider.observe(show_year, names="value")
     return widgets.VBox([slider, status, frame])
