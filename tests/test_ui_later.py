@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from types import SimpleNamespace
+
+import pytest
 
 from helpers import ui
 
 
-def test_without_an_event_loop_work_runs_at_once():
+def in_a_fresh_thread(work):
+    """Run ``work()`` in a new thread, which has no event loop running (in this test process
+    the browser tests' Playwright keeps one running in the main thread)."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(work()))
+    thread.start()
+    thread.join()
+    assert result, "the work raised in its thread"
+    return result[0]
+
+
+@pytest.fixture
+def in_a_kernel(monkeypatch):
+    """As in a Jupyter kernel: an IPython shell with a kernel (its loop runs the callbacks)."""
+    monkeypatch.setattr(ui, "get_ipython", lambda: SimpleNamespace(kernel=object()))
+
+
+def test_outside_a_kernel_work_runs_at_once_even_under_another_event_loop():
+    """Not in a kernel (a script, a test process where Playwright runs its loop): at once."""
     status = ui.status_area()
     done = []
-    ui.Later(status, "Could not redraw:")(lambda: done.append(1))
+
+    async def under_a_loop() -> None:
+        ui.Later(status, "Could not redraw:")(lambda: done.append(1))
+        assert done == [1]
+
+    in_a_fresh_thread(lambda: asyncio.run(under_a_loop()))
+
+
+def test_without_an_event_loop_work_runs_at_once(in_a_kernel):
+    status = ui.status_area()
+    done = []
+    in_a_fresh_thread(lambda: ui.Later(status, "Could not redraw:")(lambda: done.append(1)))
     assert done == [1]
 
 
-def test_in_the_kernel_work_runs_after_the_delay_and_only_the_last_of_a_burst():
+def test_in_the_kernel_work_runs_after_the_delay_and_only_the_last_of_a_burst(in_a_kernel):
     status = ui.status_area()
     done: list[int] = []
 
@@ -27,12 +60,12 @@ def test_in_the_kernel_work_runs_after_the_delay_and_only_the_last_of_a_burst():
         assert not later.pending
         return before
 
-    before, pending = asyncio.run(burst())
+    before, pending = in_a_fresh_thread(lambda: asyncio.run(burst()))
     assert before == [] and pending  # nothing ran while the chart's message went out
     assert done == [2021]
 
 
-def test_an_error_in_later_work_is_shown_and_a_later_success_clears_it():
+def test_an_error_in_later_work_is_shown_and_a_later_success_clears_it(in_a_kernel):
     status = ui.status_area()
 
     def fails() -> None:
@@ -43,7 +76,7 @@ def test_an_error_in_later_work_is_shown_and_a_later_success_clears_it():
         later(work)
         await asyncio.sleep(0.05)
 
-    asyncio.run(run(fails))
+    in_a_fresh_thread(lambda: asyncio.run(run(fails)))
     assert ui.ERROR_CLASS in status.value and "no data for 2031" in status.value
-    asyncio.run(run(lambda: None))
+    in_a_fresh_thread(lambda: asyncio.run(run(lambda: None)))
     assert status.value == ""

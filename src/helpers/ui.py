@@ -90,7 +90,8 @@ class Later:
     caption and table sent 30 ms later). Work handed to a ``Later`` runs ``delay`` seconds
     after, on the kernel's event loop, and only the last of a burst runs (a slider dragged
     through ten years rewrites its table once). Errors are shown like :func:`guarded` shows
-    them. Without a running event loop (a test, a script, a static export) it runs at once.
+    them. Outside a kernel's running event loop (a test, a script, a static export) it runs at
+    once.
     """
 
     def __init__(self, status: widgets.HTML, what: str, delay: float = FOLLOW_UP_DELAY) -> None:
@@ -102,9 +103,8 @@ class Later:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _kernel_loop()
+        if loop is None:
             self._guard(work)()
             return
         self._pending = loop.call_later(self.delay, self._run, work)
@@ -117,6 +117,21 @@ class Later:
     def _run(self, work: Callable[[], None]) -> None:
         self._pending = None
         self._guard(work)()
+
+
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the Jupyter kernel running this callback, else None.
+
+    Only a kernel's own loop: another library's loop that happens to be running (Playwright's,
+    in the browser tests' process) would run the work only whenever that library lets it.
+    """
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def fill_output(output: widgets.Output, obj: Any) -> None:

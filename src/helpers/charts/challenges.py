@@ -756,6 +756,7 @@ def averaging_chart(
     lang = lang or text.get_language()
     year_param = alt.param(name="year", value=int(year))
     method_param = alt.param(name="method", value=method)
+    top = float(max(bars["intensity"].max(), lines.drop(columns="year").max().max()))
     base = (
         alt.Chart(bars.assign(colour=bars["region"].map(fc.REGION_COLOURS)))
         .transform_filter("datum.year === year")
@@ -776,7 +777,9 @@ def averaging_chart(
         y=alt.Y(
             "intensity:Q",
             title=text.t("challenges.lesson.axis_y", lang),
-            scale=alt.Scale(domainMin=0),
+            # the same axis in every year: the bars move, not the axis (and a year's redraw
+            # leaves the axis alone)
+            scale=alt.Scale(domain=[0, top], nice=True),
         ),
         y2=alt.datum(0),
         # literal colours: the rules below have their own, and a shared scale would merge them
