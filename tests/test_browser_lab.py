@@ -92,6 +92,15 @@ def wait_for_new_readouts(page, old: str) -> None:
     )
 
 
+def wait_for_preset_status(page, expected: str) -> None:
+    """The preset line follows the chart and readouts (30 ms later, ``helpers.ui.Later``)."""
+    page.wait_for_function(
+        "want => document.querySelector('.nqp-lab-preset-status').innerText.includes(want)",
+        arg=expected,
+        timeout=ANSWER_MS,
+    )
+
+
 def test_the_lab_renders_with_its_parts_and_no_error(app, page, artifacts):
     """Levers with grades, presets, readouts, warnings, two charts with captions and tables, the
     assumptions and the model details; the source of a lever one click away; equations typeset
@@ -214,7 +223,7 @@ def test_a_preset_moves_the_sliders_and_reset_restores_the_defaults(app, page, a
         arg=f"{TTO} .widget-readout",
         timeout=ANSWER_MS,
     )
-    assert "Technology trading and finance" in page.inner_text(".nqp-lab-preset-status")
+    wait_for_preset_status(page, "Technology trading and finance")
     assert readout(page, "rd_expenditure", "change").startswith("+")
     screenshot(page, artifacts / "lab-preset.png")
 
@@ -251,7 +260,7 @@ def test_a_preset_moves_the_sliders_and_reset_restores_the_defaults(app, page, a
     )
     screenshot(page, artifacts / "lab-reset.png")
     assert {lever: slider_value(page, lever) for lever in (RD, FUND, TTO, TALENT)} == defaults
-    assert "No preset" in page.inner_text(".nqp-lab-preset-status")
+    wait_for_preset_status(page, "No preset")
     assert readout(page, "gdp", "change") == "±0"
     assert_no_error_text(page)
     page.log.assert_clean()

@@ -80,3 +80,21 @@ def test_an_error_in_later_work_is_shown_and_a_later_success_clears_it(in_a_kern
     assert ui.ERROR_CLASS in status.value and "no data for 2031" in status.value
     in_a_fresh_thread(lambda: asyncio.run(run(lambda: None)))
     assert status.value == ""
+
+
+def test_an_export_runs_the_waiting_work_first(in_a_kernel):
+    """A file made right after a move holds what the page is about to show."""
+    status = ui.status_area()
+    done: list[str] = []
+
+    async def move_then_export() -> list[str]:
+        later = ui.Later(status, "Could not redraw:", delay=10)
+        later(lambda: done.append("caption 2015"))
+        ui.run_waiting()  # what export producers call first
+        seen = list(done)
+        assert not later.pending
+        await asyncio.sleep(0.01)
+        return seen
+
+    assert in_a_fresh_thread(lambda: asyncio.run(move_then_export())) == ["caption 2015"]
+    assert done == ["caption 2015"]  # run once, not again when its timer would have fired

@@ -98,6 +98,7 @@ class Later:
         self.delay = delay
         self._guard = guarded(status, what)
         self._pending: asyncio.TimerHandle | None = None
+        self._work: Callable[[], None] | None = None
 
     def __call__(self, work: Callable[[], None]) -> None:
         if self._pending is not None:
@@ -108,15 +109,39 @@ class Later:
             self._guard(work)()
             return
         self._pending = loop.call_later(self.delay, self._run, work)
+        self._work = work
+        _WAITING.add(self)
 
     @property
     def pending(self) -> bool:
         """Whether work is waiting to run."""
         return self._pending is not None
 
+    def run_now(self) -> None:
+        """Run the waiting work at once (if any)."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._run(self._work)
+
     def _run(self, work: Callable[[], None]) -> None:
         self._pending = None
+        self._work = None
+        _WAITING.discard(self)
         self._guard(work)()
+
+
+#: Laters with work waiting (see :func:`run_waiting`).
+_WAITING: weakref.WeakSet[Later] = weakref.WeakSet()
+
+
+def run_waiting() -> None:
+    """Run every caption and table update still waiting (:class:`Later`) at once.
+
+    Exports call it first, so that a file made right after a slider moved holds what the
+    page is about to show, not what it showed a moment before.
+    """
+    for later in list(_WAITING):
+        later.run_now()
 
 
 def _kernel_loop() -> asyncio.AbstractEventLoop | None:

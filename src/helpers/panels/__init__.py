@@ -161,6 +161,7 @@ def export_bar(chart, caption, state: dict, name: str, lang: str) -> widgets.Wid
 
         def image(fmt: str):
             def produce() -> tuple[str, str, bytes]:
+                ui.run_waiting()  # the caption the page is about to show (ui.Later)
                 spec = export.spec_with_params(chart.chart, chart.params.trait_values())
                 spec = export.with_caption(spec, caption_text())
                 return (
@@ -178,6 +179,7 @@ def export_bar(chart, caption, state: dict, name: str, lang: str) -> widgets.Wid
     if state.get("table") is not None:
 
         def produce_csv() -> tuple[str, str, bytes]:
+            ui.run_waiting()  # the table the page is about to show (ui.Later)
             payload = export.csv_with_provenance(state["table"], state["rows"], caption_text())
             return f"nqp-{name}-{lang}.csv", "text/csv", payload
 
