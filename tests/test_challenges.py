@@ -3,6 +3,7 @@ cards, and the panels driven by setting widget values in Python."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -153,6 +154,25 @@ def test_bar_edges_tile_the_width_in_every_year(averaging):
             assert group[left].iloc[1:].to_numpy() == pytest.approx(
                 group[right].iloc[:-1].to_numpy()
             )
+
+
+def test_lesson_rule_labels_never_overlap_and_stay_put_when_they_can(averaging):
+    """Two averages 0.04 points apart (2015) wrote their labels over each other."""
+    bars, lines = averaging
+    spec = cc.averaging_chart(bars, lines, 2015, "simple", "en").to_dict()
+    rows = next(rows for rows in spec["datasets"].values() if rows and "label_y" in rows[0])
+    domain_top = next(
+        layer["encoding"]["y"]["scale"]["domain"][1]
+        for layer in spec["layer"]
+        if "scale" in layer.get("encoding", {}).get("y", {})
+    )
+    gap = cc.LESSON_LABEL_GAP_PX / cc.LESSON_HEIGHT * domain_top
+    for year in {row["year"] for row in rows}:
+        heights = sorted(row["label_y"] for row in rows if row["year"] == year)
+        assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(heights))
+    assert all(row["label_y"] >= row["value"] for row in rows)
+    far = [row for row in rows if row["kind"] == "national" and row["year"] == 2015]
+    assert far and far[0]["label_y"] == far[0]["value"]  # national is far above: not moved
 
 
 def test_averaging_chart_has_year_and_method_parameters(averaging):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -739,6 +740,26 @@ def averaging_frame(
     return bars, lines
 
 
+#: Height of the averaging lesson's chart, and the least room between two of its rule labels.
+LESSON_HEIGHT = 300
+LESSON_LABEL_GAP_PX = 13
+
+
+def _spread(rows: pd.DataFrame, column: str, gap: float) -> pd.Series:
+    """Label heights for ``column`` that keep labels of one year at least ``gap`` apart.
+
+    Each label stays at its value unless the one below is too close; then it moves up just
+    enough. (Two averages 0.04 points apart wrote their labels over each other.)
+    """
+    heights = pd.Series(index=rows.index, dtype=float)
+    for _, year in rows.groupby("year"):
+        floor = -math.inf
+        for index, value in year[column].sort_values(kind="stable").items():
+            floor = max(float(value), floor + gap)
+            heights[index] = floor
+    return heights
+
+
 def averaging_chart(
     bars: pd.DataFrame,
     lines: pd.DataFrame,
@@ -756,7 +777,9 @@ def averaging_chart(
     lang = lang or text.get_language()
     year_param = alt.param(name="year", value=int(year))
     method_param = alt.param(name="method", value=method)
+    # one y axis for every year, from 0 to the data's highest value rounded up to half a point
     top = float(max(bars["intensity"].max(), lines.drop(columns="year").max().max()))
+    axis_top = math.ceil(top * 2) / 2
     base = (
         alt.Chart(bars.assign(colour=bars["region"].map(fc.REGION_COLOURS)))
         .transform_filter("datum.year === year")
@@ -779,7 +802,7 @@ def averaging_chart(
             title=text.t("challenges.lesson.axis_y", lang),
             # the same axis in every year: the bars move, not the axis (and a year's redraw
             # leaves the axis alone)
-            scale=alt.Scale(domain=[0, top], nice=True),
+            scale=alt.Scale(domain=[0, axis_top], nice=False),
         ),
         y2=alt.datum(0),
         # literal colours: the rules below have their own, and a shared scale would merge them
@@ -811,6 +834,7 @@ def averaging_chart(
         "national": OKABE_ITO["grey"],
     }
     long["colour"] = long["kind"].map(rule_colours)
+    long["label_y"] = _spread(long, "value", LESSON_LABEL_GAP_PX / LESSON_HEIGHT * axis_top)
     rules_base = (
         alt.Chart(long)
         .transform_filter("datum.year === year")
@@ -829,7 +853,7 @@ def averaging_chart(
     )
     rule_labels = rules_base.mark_text(
         align="left", dx=6, fontSize=11, fontWeight=alt.expr("datum.chosen ? 'bold' : 'normal'")
-    ).encode(x=alt.value(440), y="value:Q", text="label:N", color=rule_colour)
+    ).encode(x=alt.value(440), y="label_y:Q", text="label:N", color=rule_colour)
     title = alt.Title(
         text=alt.expr(
             f"{json.dumps(text.t('challenges.lesson.title', lang), ensure_ascii=False)} + year"
@@ -840,7 +864,7 @@ def averaging_chart(
     return (
         alt.layer(rects, names, rules, rule_labels)
         .add_params(year_param, method_param)
-        .properties(title=title, width=440, height=300, padding={"right": 230})
+        .properties(title=title, width=440, height=LESSON_HEIGHT, padding={"right": 230})
     )
 
 
