@@ -22,7 +22,7 @@ from helpers import text
 
 if TYPE_CHECKING:
     # Imported where a link is read: the scenario parser brings the model, pydantic and YAML
-    # (measured ≈ 9 MB per kernel), which pages without a scenario never need.
+    # (measured ≈ 8 MB per kernel), which pages without a scenario never need.
     from helpers.scenario import Notice, Scenario
 
 LEVER = "L."
