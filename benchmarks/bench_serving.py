@@ -138,7 +138,10 @@ COUNT_CHARTS_JS = """
 })();
 """
 #: A page is interactive when Voilà has shown the cells, every widget view is drawn and every
-#: chart the kernel sent has its marks; and that state has held for 300 ms.
+#: chart the kernel sent has its marks; and that state has held for 300 ms. A part of the page
+#: drawn as the reader comes near it (helpers.ui.Deferred) counts once its placeholder is
+#: within the window: then it must be drawn; further down, its charts (the placeholder's
+#: ``data-charts``) are not waited for. :data:`WHOLE_PAGE_JS` scrolls through every part.
 READY_JS = """
 () => {
   const cells = document.querySelector('#rendered_cells');
@@ -147,7 +150,14 @@ READY_JS = """
   for (const e of document.querySelectorAll('.vega-embed')) {
     if (!e.querySelector('svg .mark-group, canvas')) return false;
   }
-  if (document.querySelectorAll('.vega-embed').length < (window.__nqpCharts || 0)) return false;
+  let later = 0;
+  for (const p of document.querySelectorAll('.nqp-deferred-placeholder')) {
+    const box = p.getBoundingClientRect();
+    if (box.top < window.innerHeight && box.bottom > 0) return false;
+    later += Number(p.dataset.charts || 0);
+  }
+  const charts = (window.__nqpCharts || 0) - later;
+  if (document.querySelectorAll('.vega-embed').length < charts) return false;
   const n = document.querySelectorAll('.jupyter-widgets, .vega-embed svg').length;
   if (window.__nqpReadyCount !== n) {
     window.__nqpReadyCount = n;
@@ -155,6 +165,30 @@ READY_JS = """
     return false;
   }
   return performance.now() - window.__nqpReadySince > 300;
+}
+"""
+#: After :data:`READY_JS`: a reader who scrolls straight to the end. Each poll scrolls to the
+#: first part still waiting to be drawn; true when no part waits and every chart the kernel sent
+#: has its marks.
+WHOLE_PAGE_JS = """
+() => {
+  const waiting = document.querySelector('.nqp-deferred-placeholder');
+  if (waiting) { waiting.scrollIntoView({block: 'start'}); return false; }
+  const embeds = document.querySelectorAll('.vega-embed');
+  if (embeds.length < (window.__nqpCharts || 0)) return false;
+  for (const e of embeds) if (!e.querySelector('svg .mark-group, canvas')) return false;
+  return true;
+}
+"""
+#: True once the selector matches a drawn element; until then each poll scrolls to the first part
+#: still waiting to be drawn (a slider further down the page is drawn when the reader nears it).
+SCROLL_TO_JS = """
+(selector) => {
+  const found = document.querySelector(selector);
+  if (found && found.getClientRects().length > 0) return true;
+  const waiting = document.querySelector('.nqp-deferred-placeholder');
+  if (waiting) waiting.scrollIntoView({block: 'start'});
+  return false;
 }
 """
 #: Installs a timer: keydown on the handle starts it, the first change of the target stops it.
@@ -265,6 +299,7 @@ def time_to_interactive(base: str, process, notebooks: list[str], loads: int) ->
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[float]] = {name: [] for name in notebooks}
+    whole: dict[str, list[float]] = {name: [] for name in notebooks}
     drawn: dict[str, int] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -280,11 +315,16 @@ def time_to_interactive(base: str, process, notebooks: list[str], loads: int) ->
                 page.wait_for_function(READY_JS, timeout=180_000, polling=50)
                 results[name].append(time.perf_counter() - start - 0.3)  # minus the hold
                 drawn[name] = page.evaluate("document.querySelectorAll('.vega-embed').length")
+                page.wait_for_function(WHOLE_PAGE_JS, timeout=180_000, polling=50)
+                whole[name].append(time.perf_counter() - start)
                 page.goto("about:blank")
                 page.wait_for_timeout(500)
                 context.close()
         browser.close()
-    return {name: {**summary(values), "charts": drawn[name]} for name, values in results.items()}
+    return {
+        name: {**summary(values), "charts": drawn[name], "whole_page": summary(whole[name])}
+        for name, values in results.items()
+    }
 
 
 def slider_latency(base: str, process, notebooks: list[str], presses: int) -> dict:
@@ -303,6 +343,9 @@ def slider_latency(base: str, process, notebooks: list[str], presses: int) -> di
             page = context.new_page()
             page.goto(f"{base}/voila/render/{name}")
             page.wait_for_function(READY_JS, timeout=180_000, polling=50)
+            for selector in (handle, target):
+                page.wait_for_function(SCROLL_TO_JS, arg=selector, timeout=60_000, polling=50)
+            page.wait_for_function(READY_JS, timeout=180_000, polling=50)  # the part drawn
             page.evaluate(LATENCY_JS, [handle, target])
             page.focus(handle)
             values = []
@@ -626,15 +669,23 @@ def write_report(results: dict) -> str:
         lines += [
             "## Time to interactive (navigation → every widget and chart drawn)",
             "",
-            "| notebook | charts | median (s) | p95 (s) | × bare | × bare chart | target ≤ 1.3× |",
-            "|---|---:|---:|---:|---:|---:|---|",
+            "The first screen (1280 × 720): every widget and chart in it drawn. Parts further "
+            "down are drawn as the reader scrolls to them (`helpers.ui.Deferred`); *whole page* "
+            "is the time until every part and chart is drawn for a reader who scrolls straight "
+            "to the end as soon as the first screen is ready.",
+            "",
+            "| notebook | charts on first screen | median (s) | p95 (s) | × bare | × bare chart "
+            "| target ≤ 1.3× | whole page, median (s) |",
+            "|---|---:|---:|---:|---:|---:|---|---:|",
         ]
         for name, s in results["tti"].items():
             ratio = s["median"] / bare_tti if bare_tti else float("nan")
             floor = s["median"] / chart_tti if chart_tti else float("nan")
+            whole = s.get("whole_page", {}).get("median")
             lines.append(
                 f"| {name} | {s.get('charts', '')} | {s['median']:.2f} | {s['p95']:.2f} | "
-                f"{ratio:.2f} | {floor:.2f} | {'met' if ratio <= 1.3 else 'not met'} |"
+                f"{ratio:.2f} | {floor:.2f} | {'met' if ratio <= 1.3 else 'not met'} | "
+                f"{'' if whole is None else f'{whole:.2f}'} |"
             )
         lines.append("")
     if "latency" in results:

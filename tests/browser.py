@@ -10,11 +10,36 @@ from tests.conftest import RENDER_TIMEOUT_MS
 VOILA_CELL_ERROR = "There was an error when executing cell"
 
 
+#: True once ``selector`` matches a drawn element; until then each poll scrolls to the first part
+#: of the page still waiting to be drawn (helpers.ui.Deferred), as a reader scrolling down would.
+SCROLL_TO_JS = """
+(selector) => {
+  const found = document.querySelector(selector);
+  if (found && found.getClientRects().length > 0) return true;
+  const waiting = document.querySelector('.nqp-deferred-placeholder');
+  if (waiting) waiting.scrollIntoView({block: 'start'});
+  return false;
+}
+"""
+
+
 def open_page(page: Page, url: str, *selectors: str) -> None:
-    """Navigate and wait until every selector is visible (the page is interactive)."""
+    """Navigate and wait until every selector is visible (the page is interactive).
+
+    A selector in a part of the page drawn as the reader comes near it is scrolled to first;
+    the page is then back at its top.
+    """
     page.goto(url, wait_until="domcontentloaded")
     for selector in selectors:
+        scroll_to(page, selector)
         page.wait_for_selector(selector, state="visible", timeout=RENDER_TIMEOUT_MS)
+    page.evaluate("document.querySelector('.jp-Cell')?.scrollIntoView({block: 'start'})")
+
+
+def scroll_to(page: Page, selector: str) -> None:
+    """Scroll down until ``selector`` is drawn (parts below the first screen are drawn when the
+    reader comes near them)."""
+    page.wait_for_function(SCROLL_TO_JS, arg=selector, timeout=RENDER_TIMEOUT_MS, polling=100)
 
 
 def wait_for_new_html(page: Page, selector: str, old: str, timeout: float = 15_000) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page
+from tests.browser import assert_no_error_text, open_page, scroll_to
 from tests.conftest import RENDER_TIMEOUT_MS
 from tests.test_browser_foundations import (
     INTERACTION_MS,
@@ -97,6 +97,7 @@ def test_challenges_page_renders_and_its_widgets_move_the_charts(app, page, arti
 
     # the claims: only the misleading ones
     explorer = ".widget-vbox:has(> .nqp-claims-filter) > .nqp-claims"
+    scroll_to(page, ".nqp-claims-filter")  # the last part: drawn as the reader reaches it
     page.locator(".nqp-claims-filter").scroll_into_view_if_needed()
     assert page.locator(f"{explorer} .nqp-claim").count() == 11
     page.click(".nqp-claims-filter button:has-text('misleading')")
@@ -129,4 +130,27 @@ def test_challenges_page_in_chinese(app, page, artifacts):
     assert "简单平均" in chart_text(page, LESSON)
     page.locator(".nqp-chart-lesson").screenshot(path=artifacts / "challenges-zh-lesson.png")
     page.screenshot(path=artifacts / "challenges-zh.png", full_page=True)
+    page.log.assert_clean()
+
+
+def test_parts_below_the_first_screen_are_drawn_as_the_reader_scrolls_to_them(app, page):
+    """The first screen does not wait for the page's lower charts; scrolling draws them."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
+    page.goto(app.url(CHALLENGES), wait_until="domcontentloaded")
+    page.wait_for_selector(f"{GAP} .mark-line path", state="visible", timeout=RENDER_TIMEOUT_MS)
+    waiting = page.locator(".nqp-deferred-placeholder")
+    waiting.first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+    before = waiting.count()
+    assert before >= 4  # lesson, conversion, firms, population, talent, claims: not yet drawn
+    assert page.locator(FIRMS).count() == 0
+    assert waiting.first.inner_text() == "This part of the page is drawn as you scroll to it."
+    assert sum(int(w.get_attribute("data-charts")) for w in waiting.all()) >= 4
+
+    scroll_to(page, f"{FIRMS} .mark-rect path")  # scrolls down part by part
+
+    assert waiting.count() < before
+    scroll_to(page, ".nqp-claims-filter")  # on to the end: the claims explorer
+    assert waiting.count() == 0
+    assert_no_error_text(page)
     page.log.assert_clean()

@@ -125,7 +125,13 @@ def test_user_weights_appear_and_all_zero_weights_are_explained(app, page, artif
 def test_chinese_page_reads_in_chinese_and_reacts(app, page, artifacts):
     """``?lang=zh``: the statement, the controls and the charts are Chinese, and they work."""
     page.set_viewport_size({"width": 1280, "height": 2400})  # whole elements in screenshots
-    open_page(page, app.url(INDEX) + "?lang=zh", RANKING_MARKS, NORTHEAST_MARKS)
+    open_page(
+        page,
+        app.url(INDEX) + "?lang=zh",
+        RANKING_MARKS,
+        NORTHEAST_MARKS,
+        ".nqp-index-indicator summary",  # the catalogue, at the end of the page
+    )
     assert_no_error_text(page)
     body = page.inner_text("body")
     assert "不是官方统计数据" in body and "示意性指数" in body

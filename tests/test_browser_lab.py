@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page, wait_for_new_html
+from tests.browser import assert_no_error_text, open_page, scroll_to, wait_for_new_html
 from tests.conftest import RENDER_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -106,6 +106,9 @@ def test_the_lab_renders_with_its_parts_and_no_error(app, page, artifacts):
     assumptions and the model details; the source of a lever one click away; equations typeset
     offline."""
     open_lab(page, app)
+    # the assumptions and the model details: further down, drawn as the reader reaches them
+    scroll_to(page, ".nqp-lab-reset-assumptions")
+    scroll_to(page, ".nqp-lab-model")
     screenshot(page, artifacts / "lab-en.png")
     body = page.inner_text("body")
     for expected in (

@@ -45,6 +45,12 @@ PAGES: tuple[tuple[str, str], ...] = (
 MAX_QUERY_LENGTH = 4096
 
 
+def drawn_when_near(widget: widgets.Widget, lang: str, height: str = "420px") -> widgets.Widget:
+    """A part of the page below its first screen: in the served app the browser draws it when
+    the reader comes near it (:func:`helpers.ui.when_near`); ``height`` holds its place."""
+    return ui.when_near(widget, text.t("page.drawn_when_near", lang), height)
+
+
 @dataclass
 class Page:
     """One page view: its name, language and address parameters, and notices for the visitor."""

@@ -12,12 +12,14 @@ import functools
 import html
 import json
 import logging
+import os
 import weakref
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
+import traitlets
 from IPython import get_ipython
 from IPython.core.formatters import DisplayFormatter
 
@@ -159,6 +161,110 @@ def _kernel_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def served_by_voila() -> bool:
+    """Whether Voilà started this kernel (it sets ``VOILA_BASE_URL`` in every kernel's env)."""
+    return "VOILA_BASE_URL" in os.environ
+
+
+# --- parts of a page drawn when the reader comes near them ------------------------------------
+
+#: How far below (or above) the window a deferred part starts to be drawn: about half a screen,
+#: so that a reader scrolling at reading pace finds it drawn.
+NEAR_MARGIN = "400px"
+
+#: The placeholder's front end: it tells the kernel once that it came within
+#: :data:`NEAR_MARGIN` of the window (a hidden placeholder, as on a presenter-mode slide not
+#: shown yet, never does). ``data-charts`` says how many charts it stands for (the serving
+#: benchmark reads it).
+_NEAR_ESM = """
+export default {
+  render({ model, el }) {
+    el.className = 'nqp-deferred-placeholder';
+    el.dataset.charts = String(model.get('charts'));
+    el.style.minHeight = model.get('height');
+    el.style.color = '#666';
+    el.style.fontSize = '90%';
+    el.textContent = model.get('label');
+    if (model.get('near')) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      observer.disconnect();
+      model.set('near', true);
+      model.save_changes();
+    }, { rootMargin: model.get('margin') });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }
+};
+"""
+
+
+@functools.cache
+def _near_viewport() -> type:
+    """The placeholder widget class (anywidget is imported with the first one: Altair's
+    JupyterChart needs it anyway)."""
+    import anywidget
+
+    class NearViewport(anywidget.AnyWidget):
+        _esm = _NEAR_ESM
+        near = traitlets.Bool(False).tag(sync=True)
+        label = traitlets.Unicode("").tag(sync=True)
+        height = traitlets.Unicode("200px").tag(sync=True)
+        margin = traitlets.Unicode(NEAR_MARGIN).tag(sync=True)
+        charts = traitlets.Int(0).tag(sync=True)
+
+    return NearViewport
+
+
+class Deferred(widgets.VBox):
+    """A part of the page, built ahead, whose views the browser draws only when the reader
+    comes near it.
+
+    A served page's first screen waits for every widget view and chart on the page (measured
+    on the Challenges page: six charts, 1.7 s; with only the first screen's two, 1.3 s). Until
+    the placeholder comes within :data:`NEAR_MARGIN` of the window it holds the place (``height``
+    keeps the page's length close to the final one) and says that the part is drawn on the way;
+    then ``content`` takes its place. The content's widgets exist in the kernel all along, so
+    nothing waits for the kernel and nothing about the state changes.
+    """
+
+    def __init__(self, content: widgets.Widget, label: str, height: str, charts: int) -> None:
+        super().__init__()
+        self.content = content
+        self.placeholder = _near_viewport()(label=label, height=height, charts=charts)
+        self.children = (self.placeholder,)
+        self.add_class("nqp-deferred")
+        self.placeholder.observe(self._show, names="near")
+
+    @property
+    def shown(self) -> bool:
+        """Whether the content has taken the placeholder's place."""
+        return self.content in self.children
+
+    def show(self) -> None:
+        """Put the content in place now."""
+        if not self.shown:
+            self.children = (self.content,)
+            self.remove_class("nqp-deferred")
+            self.placeholder.close()
+
+    def _show(self, change: dict) -> None:
+        if change["new"]:
+            self.show()
+
+
+def when_near(content: widgets.Widget, label: str, height: str = "300px") -> widgets.Widget:
+    """``content``, drawn when the reader comes near it in a served app (:class:`Deferred`).
+
+    Anywhere else (JupyterLab, a script, the headless notebook run, a static export) it is
+    ``content`` itself: there is no first screen to hurry, and an export must hold every part.
+    """
+    if not served_by_voila():
+        return content
+    charts = sum(type(w).__name__ == "JupyterChart" for w in _widgets_in(content))
+    return Deferred(content, label, height, charts)
+
+
 def fill_output(output: widgets.Output, obj: Any) -> None:
     """Put ``obj`` into an Output widget in one assignment.
 
@@ -202,6 +308,8 @@ def _widgets_in(root: Any) -> Iterator[widgets.Widget]:
         if isinstance(item, widgets.Widget):
             yield item
             inner = list(getattr(item, "children", ()) or ())
+            if isinstance(item, Deferred):
+                inner.append(item.content)
         elif isinstance(item, list | tuple):
             inner = list(item)
         elif isinstance(item, dict):

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import weakref
 
 import altair as alt
 import pandas as pd
 
-from helpers import text
+from helpers import text, ui
 from helpers.bundle import SERVED_PREFIX, ensure_offline_bundle
 
 #: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -97,8 +96,8 @@ def _enable_offline() -> None:
 
 
 def _served_by_voila() -> bool:
-    """Whether Voilà started this kernel (it sets ``VOILA_BASE_URL`` in every kernel's env)."""
-    return "VOILA_BASE_URL" in os.environ
+    """Whether Voilà started this kernel (:func:`helpers.ui.served_by_voila`)."""
+    return ui.served_by_voila()
 
 
 @functools.cache
