@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 
 import ipywidgets as widgets
@@ -173,6 +174,24 @@ def test_lesson_rule_labels_never_overlap_and_stay_put_when_they_can(averaging):
     assert all(row["label_y"] >= row["value"] for row in rows)
     far = [row for row in rows if row["kind"] == "national" and row["year"] == 2015]
     assert far and far[0]["label_y"] == far[0]["value"]  # national is far above: not moved
+
+
+def test_no_rule_runs_through_a_bars_name_in_any_year(averaging):
+    """2015: two averages (1.15%, 1.11%) ran through "Jilin 1.01%" and "Heilongjiang 1.05%"
+    written above the bars; there the names go just inside the bars' tops."""
+    bars, lines = averaging
+    spec = cc.averaging_chart(bars, lines, 2015, "simple", "en").to_dict()
+    rows = next(rows for rows in spec["datasets"].values() if rows and "inside" in rows[0])
+    top = math.ceil(max(bars["intensity"].max(), lines.drop(columns="year").max().max()) * 2) / 2
+    near, far = (px * top / cc.LESSON_HEIGHT for px in cc.LESSON_NAME_BAND_PX)
+    rules = lines.set_index("year")[["simple", "weighted", "national"]]
+    for row in rows:
+        value, levels = row["intensity"], rules.loc[row["year"]].dropna().to_numpy()
+        low, high = (value - far, value - near) if row["inside"] else (value + near, value + far)
+        assert not ((levels > low) & (levels < high)).any(), row
+    moved = {(row["year"], row["region"]) for row in rows if row["inside"]}
+    assert {(2015, "CN-JL"), (2015, "CN-HL")} <= moved
+    assert (2015, "CN-LN") not in moved  # Liaoning's name is clear above its bar
 
 
 def test_averaging_chart_has_year_and_method_parameters(averaging):

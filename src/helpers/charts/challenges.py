@@ -760,6 +760,38 @@ def _spread(rows: pd.DataFrame, column: str, gap: float) -> pd.Series:
     return heights
 
 
+#: A bar's name in the averaging lesson: how far from the bar's top its text runs, in pixels
+#: (above the bar, or inside it), widened by the rules' half width.
+LESSON_NAME_BAND_PX = (1, 19)
+
+
+def _names_inside(bars: pd.DataFrame, lines: pd.DataFrame, axis_top: float) -> pd.Series:
+    """Whether each bar's name goes just inside the bar's top rather than just above it.
+
+    Above is the rule, unless one of the year's three rules would run through the name there
+    and none would inside (2015: total ÷ total at 1.15% and the average of three at 1.11% ran
+    through "Jilin 1.01%" and "Heilongjiang 1.05%"). A bar too short for its name keeps it above.
+    """
+    per_px = axis_top / LESSON_HEIGHT
+    near, far = (px * per_px for px in LESSON_NAME_BAND_PX)
+    levels = lines.set_index("year")[["simple", "weighted", "national"]]
+    none = np.array([])
+
+    def crossed(rules: np.ndarray, low: float, high: float) -> bool:
+        return bool(((rules > low) & (rules < high)).any())
+
+    inside = []
+    for year, value in zip(bars["year"], bars["intensity"], strict=True):
+        rules = levels.loc[year].dropna().to_numpy(float) if year in levels.index else none
+        inside.append(
+            bool(np.isfinite(value))
+            and value - far > 0
+            and crossed(rules, value + near, value + far)
+            and not crossed(rules, value - far, value - near)
+        )
+    return pd.Series(inside, index=bars.index, dtype=bool)
+
+
 def averaging_chart(
     bars: pd.DataFrame,
     lines: pd.DataFrame,
@@ -781,7 +813,12 @@ def averaging_chart(
     top = float(max(bars["intensity"].max(), lines.drop(columns="year").max().max()))
     axis_top = math.ceil(top * 2) / 2
     base = (
-        alt.Chart(bars.assign(colour=bars["region"].map(fc.REGION_COLOURS)))
+        alt.Chart(
+            bars.assign(
+                colour=bars["region"].map(fc.REGION_COLOURS),
+                inside=_names_inside(bars, lines, axis_top),
+            )
+        )
         .transform_filter("datum.year === year")
         .transform_calculate(
             x0="method === 'gdp' ? datum.x0_gdp : datum.x0_equal",
@@ -813,10 +850,15 @@ def averaging_chart(
             alt.Tooltip("weight_text:N", title=text.t("challenges.lesson.gdp_share", lang)),
         ],
     )
-    names = (
-        base.transform_calculate(label="datum.name + ' ' + datum.intensity_text")
+    # a bar's name above its top, or just inside it (in white) where a rule would cross it
+    named = base.transform_calculate(label="datum.name + ' ' + datum.intensity_text")
+    names = alt.layer(
+        named.transform_filter("!datum.inside")
         .mark_text(baseline="bottom", dy=-4, fontSize=11, fontWeight="bold")
-        .encode(x="mid:Q", y="intensity:Q", text="label:N")
+        .encode(x="mid:Q", y="intensity:Q", text="label:N"),
+        named.transform_filter("datum.inside")
+        .mark_text(baseline="top", dy=4, fontSize=11, fontWeight="bold", color="white")
+        .encode(x="mid:Q", y="intensity:Q", text="label:N"),
     )
     long = lines.melt("year", var_name="kind", value_name="value").dropna()
     labels = {
