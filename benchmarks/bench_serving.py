@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from helpers import NOTEBOOK_DIR  # noqa: E402
 from helpers.serve import POOLS_ENV, voila_command, voila_environment  # noqa: E402
+from helpers.ui import SCROLL_TO_JS  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CHROMIUM = "/usr/bin/chromium"
@@ -178,17 +179,6 @@ WHOLE_PAGE_JS = """
   if (embeds.length < (window.__nqpCharts || 0)) return false;
   for (const e of embeds) if (!e.querySelector('svg .mark-group, canvas')) return false;
   return true;
-}
-"""
-#: True once the selector matches a drawn element; until then each poll scrolls to the first part
-#: still waiting to be drawn (a slider further down the page is drawn when the reader nears it).
-SCROLL_TO_JS = """
-(selector) => {
-  const found = document.querySelector(selector);
-  if (found && found.getClientRects().length > 0) return true;
-  const waiting = document.querySelector('.nqp-deferred-placeholder');
-  if (waiting) waiting.scrollIntoView({block: 'start'});
-  return false;
 }
 """
 #: Installs a timer: keydown on the handle starts it, the first change of the target stops it.

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from helpers.ui import SCROLL_TO_JS
 from tests.conftest import RENDER_TIMEOUT_MS
 
 #: Text Voilà shows when a cell fails at page load; it must never appear in the app.
 VOILA_CELL_ERROR = "There was an error when executing cell"
-
-
-#: True once ``selector`` matches a drawn element; until then each poll scrolls to the first part
-#: of the page still waiting to be drawn (helpers.ui.Deferred), as a reader scrolling down would.
-SCROLL_TO_JS = """
-(selector) => {
-  const found = document.querySelector(selector);
-  if (found && found.getClientRects().length > 0) return true;
-  const waiting = document.querySelector('.nqp-deferred-placeholder');
-  if (waiting) waiting.scrollIntoView({block: 'start'});
-  return false;
-}
-"""
 
 
 def open_page(page: Page, url: str, *selectors: str) -> None:

@@ -199,6 +199,20 @@ export default {
 """
 
 
+#: For tools that drive a served page (the browser tests, the serving benchmark): a function of
+#: a CSS selector, true once it matches a drawn element; until then each call scrolls to the
+#: first part still waiting to be drawn, as a reader scrolling down would.
+SCROLL_TO_JS = """
+(selector) => {
+  const found = document.querySelector(selector);
+  if (found && found.getClientRects().length > 0) return true;
+  const waiting = document.querySelector('.nqp-deferred-placeholder');
+  if (waiting) waiting.scrollIntoView({block: 'start'});
+  return false;
+}
+"""
+
+
 @functools.cache
 def _near_viewport() -> type:
     """The placeholder widget class (anywidget is imported with the first one: Altair's
