@@ -181,9 +181,10 @@ export default {
   render({ model, el }) {
     el.className = 'nqp-deferred-placeholder';
     el.dataset.charts = String(model.get('charts'));
-    el.style.minHeight = model.get('height');
-    el.style.color = '#666';
-    el.style.fontSize = '90%';
+    Object.assign(el.style, {
+      minHeight: model.get('height'), boxSizing: 'border-box', padding: '10px 14px',
+      color: '#555', background: '#f6f7f9', border: '1px dashed #c8ccd4', fontSize: '90%',
+    });
     el.textContent = model.get('label');
     if (model.get('near')) return;
     const observer = new IntersectionObserver((entries) => {
