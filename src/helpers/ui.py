@@ -237,11 +237,11 @@ class Deferred(widgets.VBox):
 
     A served page's first screen waits for every widget view and chart on the page (measured
     side by side on the Challenges page: 2.37 s with its six charts drawn at load, 1.94 s with
-    the first screen's one). Until
-    the placeholder comes within :data:`NEAR_MARGIN` of the window it holds the place (``height``
-    keeps the page's length close to the final one) and says that the part is drawn on the way;
-    then ``content`` takes its place. The content's widgets exist in the kernel all along, so
-    nothing waits for the kernel and nothing about the state changes.
+    the first screen's one). Until the placeholder comes within :data:`NEAR_MARGIN` of the
+    window it holds the place (``height`` keeps the page's length close to the final one) and
+    says that the part is drawn on the way; then ``content`` takes its place. The content's
+    widgets exist in the kernel all along, so nothing waits for the kernel and nothing about
+    the state changes.
     """
 
     def __init__(self, content: widgets.Widget, label: str, height: str, charts: int) -> None:

@@ -91,13 +91,8 @@ def _enable_offline() -> None:
     served bundle's address (:func:`load_bundle_from`, called when the page opens) instead: the
     inline bundle would stay in the kernel's memory for nothing (measured: 1.7 MB).
     """
-    alt.JupyterChart._esm = BUNDLE_PENDING if _served_by_voila() else _inline_bundle()
+    alt.JupyterChart._esm = BUNDLE_PENDING if ui.served_by_voila() else _inline_bundle()
     alt.JupyterChart._is_offline = True
-
-
-def _served_by_voila() -> bool:
-    """Whether Voilà started this kernel (:func:`helpers.ui.served_by_voila`)."""
-    return ui.served_by_voila()
 
 
 @functools.cache
