@@ -34,14 +34,21 @@ def build_counting(calls: list[str]):
 def test_views_built_ahead_are_used_when_the_language_matches(preheated):
     calls: list[str] = []
     built = open_page("00_start_here", build=build_counting(calls))
-    assert calls == ["en"] and built.lang == "en"
+    assert calls == ["en", "zh"] and built.lang == "en"  # every language, before the visitor
     assert built.views.comm is not None  # the widgets built ahead, still open
 
 
 def test_the_kernel_settles_once_the_page_is_built_ahead(preheated):
     calls: list[str] = []
     open_page("00_start_here", build=build_counting(calls))
-    assert calls == ["en"] and preheated["settled"] == [True]
+    assert calls == ["en", "zh"] and preheated["settled"] == [True]
+
+
+def test_the_kernels_default_language_is_built_first(preheated):
+    calls: list[str] = []
+    text.set_language("zh")  # as NQP_LANG=zh would
+    built = open_page("00_start_here", build=build_counting(calls))
+    assert calls == ["zh", "en"] and built.lang == "zh"
 
 
 def test_settle_freezes_what_the_kernel_holds():
@@ -54,7 +61,7 @@ def test_settle_freezes_what_the_kernel_holds():
         gc.unfreeze()
 
 
-def test_another_language_builds_again_and_frees_the_first_build(preheated):
+def test_a_visitor_in_another_language_gets_its_build_and_the_other_is_closed(preheated):
     calls: list[str] = []
     made: list[widgets.VBox] = []
     build = build_counting(calls)
@@ -65,11 +72,25 @@ def test_another_language_builds_again_and_frees_the_first_build(preheated):
 
     preheated["query"] = "lang=zh"
     built = open_page("00_start_here", build=keep)
-    assert calls == ["en", "zh"] and built.views is made[1]
+    assert calls == ["en", "zh"] and built.views is made[1]  # nothing built after the visitor
+    assert built.views.comm is not None
     assert built.views.children[0].value == text.t("start.title", "zh")
-    ahead = made[0]
-    assert ahead.comm is None and ahead.children[0].comm is None  # closed: nobody sees them
-    assert ahead.layout.comm is not None  # layouts may be shared between builds: kept
+    unread = made[0]
+    assert unread.comm is None and unread.children[0].comm is None  # closed: nobody sees them
+    assert unread.layout.comm is None  # its look too: the browser would build it for nothing
+
+
+def test_a_look_the_kept_build_shares_with_the_closed_one_stays_open():
+    looks: dict[str, widgets.Layout] = {}
+
+    def build(lang):  # the first build makes the look; the second reuses it
+        return widgets.HTML(lang, layout=looks.setdefault("box", widgets.Layout(width="50%")))
+
+    speculation = Speculation(build, ["en", "zh"])
+    en_view = speculation.builds["en"][0]
+    views = speculation.take("zh", build)
+    assert views.value == "zh" and en_view.comm is None
+    assert looks["box"].comm is not None  # made by the closed build, used by the kept one
 
 
 def test_a_failing_build_ahead_is_retried_after_the_visitor_arrives(preheated):
@@ -82,7 +103,7 @@ def test_a_failing_build_ahead_is_retried_after_the_visitor_arrives(preheated):
         return lang
 
     assert open_page("00_start_here", build=flaky).views == "en"
-    assert attempts == ["en", "en"]
+    assert attempts == ["en", "zh", "en"]
 
 
 def test_charts_built_ahead_get_the_bundle_from_the_visitors_server(preheated, monkeypatch):
@@ -137,6 +158,21 @@ def test_speculation_keeps_nothing_when_its_build_fails():
     def broken(lang):
         raise ValueError("broken data")
 
-    speculation = Speculation(broken, "en")
-    assert speculation.views is None and speculation.lang == ""
+    speculation = Speculation(broken, ["en", "zh"])
+    assert speculation.languages == []
     assert speculation.take("en", lambda lang: f"built in {lang}") == "built in en"
+
+
+def test_what_a_failing_build_made_before_it_failed_is_closed_when_the_visitor_arrives():
+    left: list[widgets.HTML] = []
+
+    def half(lang):
+        if lang == "zh":
+            left.append(widgets.HTML("half a page"))
+            raise ValueError("broken translation")
+        return widgets.HTML(lang)
+
+    speculation = Speculation(half, ["en", "zh"])
+    assert speculation.languages == ["en"]
+    assert speculation.take("en", half).value == "en"
+    assert left[0].comm is None
