@@ -80,6 +80,19 @@ def test_a_visitor_in_another_language_gets_its_build_and_the_other_is_closed(pr
     assert unread.layout.comm is None  # its look too: the browser would build it for nothing
 
 
+def test_each_language_is_built_as_the_pages_language():
+    """A panel that asks for text without naming a language gets its build's language."""
+    seen: list[tuple[str, str]] = []
+
+    def build(lang):
+        seen.append((lang, text.get_language()))
+        return widgets.HTML(text.t("start.title"))
+
+    speculation = Speculation(build, ["en", "zh"])
+    assert seen == [("en", "en"), ("zh", "zh")] and text.get_language() == "en"
+    assert speculation.take("zh", build).value == text.t("start.title", "zh")
+
+
 def test_a_look_the_kept_build_shares_with_the_closed_one_stays_open():
     looks: dict[str, widgets.Layout] = {}
 

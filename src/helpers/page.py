@@ -319,13 +319,17 @@ class Speculation:
         from ipywidgets.widgets.widget import _instances
 
         self.builds: dict[str, tuple[Any, list[widgets.Widget]]] = {}
+        waiting = text.get_language()
         for lang in dict.fromkeys(languages):  # in order, once each
             before = set(_instances)
-            try:
+            text.set_language(lang)  # as after the visitor arrives: text asked for without a
+            try:  # language comes in the build's own
                 views = build(lang)
             except Exception:  # built again after the visitor arrives, where errors are shown
                 log.exception("building the page in %s ahead of the visitor failed", lang)
                 views = self._FAILED
+            finally:
+                text.set_language(waiting)
             self.builds[lang] = (views, [_instances[key] for key in set(_instances) - before])
 
     @property
