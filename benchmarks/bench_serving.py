@@ -490,7 +490,7 @@ def _after_the_crowd(process, pool: int, before: float) -> dict:
 async def _crowd(base: str, name: str, users: int, process) -> dict:
     from playwright.async_api import async_playwright
 
-    handle, target = SLIDERS.get(name, (None, None))
+    handle, target = SLIDERS.get(name.partition("?")[0], (None, None))
     with MemoryWatch(process) as watch:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
@@ -521,7 +521,7 @@ def concurrent_browsers(root: Path, name: str, crowds: list[int], port: int, poo
     """Every visitor a Chromium page on the server's own 2 cores (measures the browsers too)."""
     results = []
     for users in crowds:
-        with served(root, port, f"{name}={pool}") as (base, process):
+        with served(root, port, f"{name.partition('?')[0]}={pool}") as (base, process):
             wait_for_pool(process, pool, timeout=900)
             before = sum(uss_mb(k) for k in kernels(process))
             run = asyncio.run(_crowd(base, name, users, process))
@@ -576,13 +576,14 @@ def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: 
     """
     from visitor import Visit, record_assets, visit
 
-    slider_class, target_class = (sel.split()[0].lstrip(".") for sel in SLIDERS[name])
+    notebook = name.partition("?")[0]  # the name may carry a query: 04_workshop.ipynb?lang=zh
+    slider_class, target_class = (sel.split()[0].lstrip(".") for sel in SLIDERS[notebook])
     page_path = f"/voila/render/{name}"
     with served(root, port) as (base, _process):
         assets = record_assets(base, base + page_path, CHROMIUM, CHROMIUM_ARGS)
     results = []
     for users in crowds:
-        with served(root, port, f"{name}={pool}") as (base, process):
+        with served(root, port, f"{notebook}={pool}") as (base, process):
             wait_for_pool(process, pool, timeout=900)
             before = sum(uss_mb(k) for k in kernels(process))
             go = threading.Barrier(users)
@@ -594,7 +595,7 @@ def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: 
                     return visit(base, page_path, assets, slider_class, target_class)
 
                 start = time.perf_counter()
-                probe = pool_.submit(_browser_visitor, base + page_path, *SLIDERS[name], go)
+                probe = pool_.submit(_browser_visitor, base + page_path, *SLIDERS[notebook], go)
                 visits = [
                     f.result() for f in [pool_.submit(protocol_visitor) for _ in range(users - 1)]
                 ]
@@ -712,11 +713,10 @@ def write_report(results: dict) -> str:
                 f"| {name} | {mb:.0f} | {ratio:.2f} | {'met' if ratio <= 1.2 else 'not met'} |"
             )
         lines.append("")
-    if "crowd" in results:
-        crowd = results["crowd"]
+    for crowd in results.get("crowds", {}).values():
         lines += [
             f"## Concurrent users on loopback ({crowd['notebook']}, pool of {crowd['pool']} "
-            "kernels per notebook)",
+            f"kernels per notebook{', measured ' + crowd['date'] if 'date' in crowd else ''})",
             "",
             "All visitors arrive at the same moment. One is a real Chromium page (its time to "
             "interactive and slider → chart time are in the *Chromium* columns); the others send "
@@ -810,7 +810,11 @@ def main() -> None:
     parser.add_argument("--only", choices=PARTS, action="append")
     parser.add_argument("--loads", type=int, default=5, help="page loads per notebook (TTI)")
     parser.add_argument("--presses", type=int, default=20, help="key presses per slider")
-    parser.add_argument("--crowd-notebook", default="00_start_here.ipynb")
+    parser.add_argument(
+        "--crowd-notebook",
+        default="00_start_here.ipynb",
+        help="the page the crowd opens, with a query if wanted: '04_workshop.ipynb?lang=zh'",
+    )
     parser.add_argument("--crowds", default="10,20,40")
     parser.add_argument(
         "--crowd-pool", type=int, default=0, help="pool size (default: largest crowd)"
@@ -822,7 +826,7 @@ def main() -> None:
     app_notebooks = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
     notebooks = [BARE, BARE_CHART, *app_notebooks]
     root = serve_root(app_notebooks)
-    crowd_root = serve_root([args.crowd_notebook], with_bare=False)
+    crowd_root = serve_root([args.crowd_notebook.partition("?")[0]], with_bare=False)
     results: dict = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB, "
@@ -848,11 +852,16 @@ def main() -> None:
         pool = args.crowd_pool or max(crowds)
         for part, run in (("crowd", concurrent_users), ("crowd_browsers", concurrent_browsers)):
             if part in parts:
-                results[part] = {
+                measured = {
+                    "date": results["date"],
                     "notebook": args.crowd_notebook,
                     "pool": pool,
                     "runs": run(crowd_root, args.crowd_notebook, crowds, args.port, pool),
                 }
+                if part == "crowd":  # one table per page the crowd opened, the last run of each
+                    results["crowds"] = {args.crowd_notebook: measured}
+                else:
+                    results[part] = measured
     finally:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(crowd_root, ignore_errors=True)
@@ -861,6 +870,10 @@ def main() -> None:
     if args.only and previous.exists():  # a partial run keeps the other parts' last results
         kept = json.loads(previous.read_text(encoding="utf-8"))
         dates = kept.get("dates") or {part: kept["date"] for part in PARTS if part in kept}
+        if "crowd" in kept:  # reports before crowds were kept per page
+            old = kept.pop("crowd")
+            kept.setdefault("crowds", {})[old["notebook"]] = old
+        results["crowds"] = {**kept.get("crowds", {}), **results.get("crowds", {})}
         results = {**kept, **results}
         results["dates"] = {**dates, **{part: results["date"] for part in parts}}
     report = write_report(results)

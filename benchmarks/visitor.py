@@ -51,7 +51,8 @@ def record_assets(base: str, page_url: str, chromium: str, args: list[str]) -> l
         if request.method != "GET" or url.netloc != origin:
             return
         path = url.path + (f"?{url.query}" if url.query else "")
-        if "/api/kernels/" in url.path or path == urllib.parse.urlsplit(page_url).path:
+        # the page itself (whatever its query) is the visit's first step, not a file of it
+        if "/api/kernels/" in url.path or url.path == urllib.parse.urlsplit(page_url).path:
             return
         if path not in seen:
             seen.append(path)
