@@ -197,6 +197,11 @@ LATENCY_JS = """
 """
 
 
+def notebook_of(name: str) -> str:
+    """The notebook a page name opens: ``04_workshop.ipynb?lang=zh`` -> ``04_workshop.ipynb``."""
+    return name.partition("?")[0]
+
+
 def serve_root(notebooks: list[str], with_bare: bool = True) -> Path:
     """A folder with the app's notebooks and the bare notebook, served together."""
     root = Path(tempfile.mkdtemp(prefix="nqp-bench-"))
@@ -291,7 +296,7 @@ def time_to_interactive(base: str, process, notebooks: list[str], loads: int) ->
     results: dict[str, list[float]] = {name: [] for name in notebooks}
     whole: dict[str, list[float]] = {name: [] for name in notebooks}
     drawn: dict[str, int] = {}
-    files = {name.partition("?")[0] for name in notebooks}  # a page, also read as ?lang=zh
+    files = {notebook_of(name) for name in notebooks}  # a page, also read as ?lang=zh
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(loads):
@@ -490,7 +495,7 @@ def _after_the_crowd(process, pool: int, before: float) -> dict:
 async def _crowd(base: str, name: str, users: int, process) -> dict:
     from playwright.async_api import async_playwright
 
-    handle, target = SLIDERS.get(name.partition("?")[0], (None, None))
+    handle, target = SLIDERS.get(notebook_of(name), (None, None))
     with MemoryWatch(process) as watch:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
@@ -521,7 +526,7 @@ def concurrent_browsers(root: Path, name: str, crowds: list[int], port: int, poo
     """Every visitor a Chromium page on the server's own 2 cores (measures the browsers too)."""
     results = []
     for users in crowds:
-        with served(root, port, f"{name.partition('?')[0]}={pool}") as (base, process):
+        with served(root, port, f"{notebook_of(name)}={pool}") as (base, process):
             wait_for_pool(process, pool, timeout=900)
             before = sum(uss_mb(k) for k in kernels(process))
             run = asyncio.run(_crowd(base, name, users, process))
@@ -576,7 +581,7 @@ def concurrent_users(root: Path, name: str, crowds: list[int], port: int, pool: 
     """
     from visitor import Visit, record_assets, visit
 
-    notebook = name.partition("?")[0]  # the name may carry a query: 04_workshop.ipynb?lang=zh
+    notebook = notebook_of(name)
     slider_class, target_class = (sel.split()[0].lstrip(".") for sel in SLIDERS[notebook])
     page_path = f"/voila/render/{name}"
     with served(root, port) as (base, _process):
@@ -826,7 +831,7 @@ def main() -> None:
     app_notebooks = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
     notebooks = [BARE, BARE_CHART, *app_notebooks]
     root = serve_root(app_notebooks)
-    crowd_root = serve_root([args.crowd_notebook.partition("?")[0]], with_bare=False)
+    crowd_root = serve_root([notebook_of(args.crowd_notebook)], with_bare=False)
     results: dict = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB, "

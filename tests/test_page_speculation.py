@@ -189,3 +189,17 @@ def test_what_a_failing_build_made_before_it_failed_is_closed_when_the_visitor_a
     assert speculation.languages == ["en"]
     assert speculation.take("en", half).value == "en"
     assert left[0].comm is None
+
+
+def test_what_the_visitors_own_failed_build_made_is_closed_before_it_is_built_again():
+    left: list[widgets.HTML] = []
+
+    def half_once(lang):
+        if not left:
+            left.append(widgets.HTML("half a page"))
+            raise ValueError("failed ahead of the visitor")
+        return widgets.HTML(lang)
+
+    speculation = Speculation(half_once, ["en"])
+    assert speculation.take("en", half_once).value == "en"
+    assert left[0].comm is None

@@ -340,9 +340,9 @@ class Speculation:
     def take(self, lang: str, build: Callable[[str], Any]) -> Any:
         """The views in ``lang``: the ones built ahead if there are any, else new ones. Every
         other build is closed, except widgets the kept views use (a look may be shared)."""
-        views, made = self.builds.pop(lang, (self._FAILED, []))
-        in_use = _widgets_used_by(made)
-        for _, others in self.builds.values():
+        views, made = self.builds.get(lang, (self._FAILED, []))
+        in_use = set() if views is self._FAILED else _widgets_used_by(made)
+        for _, others in self.builds.values():  # a failed build's half-made widgets go too
             for widget in others:
                 if id(widget) not in in_use:
                     widget.close()
