@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import ipywidgets as widgets
@@ -182,20 +183,24 @@ def test_committed_voila_config_hides_sources_and_tracebacks():
 
 
 def test_cells_have_a_time_limit_except_the_one_waiting_for_a_visitor():
-    waiting = nbformat.v4.new_code_cell(
-        "page = open_page('x')", metadata={"tags": [serve.WAIT_TAG]}
-    )
+    waiting = nbformat.v4.new_code_cell("page.footer(panel)", metadata={"tags": [serve.WAIT_TAG]})
     assert serve.cell_timeout(waiting) is None
     assert serve.cell_timeout(nbformat.v4.new_code_cell("1 + 1")) == serve.CELL_TIMEOUT
 
 
-def test_every_page_waits_for_its_visitor_in_a_tagged_cell():
-    """The cell calling open_page must carry the tag, or a preheated kernel times out."""
+def test_every_page_waits_for_its_visitor_in_its_last_cell_and_only_there():
+    """The footer, the last cell, waits (helpers.page.Page.arrive): it must carry the tag, or a
+    preheated kernel times out; every cell before it runs before anyone visits, so none may
+    use the page's language (page.lang, page.t) or wait itself."""
     for path in NOTEBOOK_DIR.glob("*.ipynb"):
         notebook = nbformat.read(path, as_version=4)
-        calls = [c for c in notebook.cells if c.cell_type == "code" and "open_page(" in c.source]
-        assert len(calls) == 1, path.name
-        assert serve.WAIT_TAG in calls[0].metadata.get("tags", []), path.name
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        opens = [c for c in code if "open_page(" in c.source]
+        assert len(opens) == 1, path.name
+        tagged = [c for c in code if serve.WAIT_TAG in c.metadata.get("tags", [])]
+        assert tagged == [code[-1]] and "page.footer(" in code[-1].source, path.name
+        early = [c.source for c in code[:-1] if re.search(r"\bpage\.(lang|t)\b", c.source)]
+        assert not early, (path.name, early)
 
 
 def test_template_never_links_a_cdn():

@@ -1,10 +1,15 @@
 """What every notebook page shares: the visitor's request, language, header, narrative, footer.
 
-A notebook starts with ``page = open_page("foundations")``. In the served app that call waits
-until a visitor arrives (Voilà runs the notebook ahead of time in a preheated kernel, up to this
-point; everything before it — imports, data — is already done when someone opens the page), then
-reads the page address: ``?lang=zh`` switches to Chinese, and later issues add scenario state.
-Unknown or malformed values never break a page: they fall back to defaults and the page says so.
+A notebook starts with ``page = open_page("foundations", build=build)`` and ends with
+``page.footer(panel)``. In JupyterLab (and in a static export) ``open_page`` reads the page
+address at once: ``?lang=zh`` switches to Chinese, and later issues add scenario state. Unknown
+or malformed values never break a page: they fall back to defaults and the page says so.
+
+In the served app a preheated kernel runs the whole notebook before anyone visits
+(:class:`Arrival`): the views in every language, the narrative in every language, the header
+and each view as an empty slot. The last cell, the footer, waits for the visitor, then fills the
+slots with the views in their language and shows the narrative in it. The page's HTML is then
+ready the moment they arrive.
 
 Narrative comes from the string table (:mod:`helpers.text`), so the same notebook reads in
 English or Chinese.
@@ -16,6 +21,7 @@ import functools
 import gc
 import html
 import logging
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -25,7 +31,7 @@ from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import HTML, Markdown, display
 
 from helpers import NOTEBOOK_DIR, __version__, text, ui
 
@@ -41,6 +47,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("04_workshop.ipynb", "nav.workshop"),
     ("05_nqp_index.ipynb", "nav.index"),
 )
+#: Each language's tag in HTML (BCP 47): Chinese in simplified characters, so the browser picks
+#: simplified glyphs (an untagged page got the punctuation of Japanese fonts).
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 #: Longest query string read at all; anything longer is ignored with a notice.
 MAX_QUERY_LENGTH = 4096
 
@@ -62,15 +71,58 @@ class Page:
     #: "present" for presenter mode (``?mode=present``: big type, one idea per screen; the page
     #: template does the layout and the keys), otherwise "".
     mode: str = ""
-    #: What the page's ``build`` function made (see :func:`open_page`), else None.
+    #: What the page's ``build`` function made (see :func:`open_page`), else None. Before the
+    #: visitor arrives in a preheated kernel: stand-ins shown as slots (:class:`Later`).
     views: Any = None
+    #: In a preheated kernel, until the visitor arrives: what to finish when they do.
+    arrival: Arrival | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the page is being run ahead of its visitor (language not known yet)."""
+        return self.arrival is not None
 
     def t(self, key: str, **values: object) -> str:
+        if self.waiting:
+            raise RuntimeError(
+                f"the page's language is known only when the visitor arrives (text {key!r}): "
+                "build what depends on it in build(lang), or use page.md / page.on_arrival"
+            )
         return text.t(key, self.lang, **values)
 
     def md(self, key: str, **values: object) -> Markdown:
-        """A paragraph (or more) of narrative, as Markdown."""
-        return Markdown(self.t(key, **values))
+        """A paragraph (or more) of narrative, as Markdown.
+
+        Before the visitor arrives: in every language, each in a block of class ``nqp-say``
+        that the page template hides until the footer names the visitor's language."""
+        if not self.waiting:
+            return Markdown(self.t(key, **values))
+        return Markdown(
+            "\n\n".join(
+                f'<div class="nqp-say" lang="{HTML_LANG[code]}" data-nqp-lang="{code}">\n\n'
+                f"{text.t(key, code, **values)}\n\n</div>"
+                for code in text.LANGUAGE_NAMES
+            )
+        )
+
+    def on_arrival(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``action(*args, **kwargs)``, once the page's address is known; shows what it
+        returns if that is a widget.
+
+        For what needs the visitor's address or language, such as a shared link's scenario
+        or the share bar. Before the visitor arrives, the call waits for them (views named
+        through ``page.views`` are the visitor's by then) and its widget fills a slot.
+        """
+        if not self.waiting:
+            return action(*args, **kwargs)
+
+        def fill(page: Page) -> Any:
+            def real(value: Any) -> Any:
+                return value.resolve(page.views) if isinstance(value, Later) else value
+
+            return action(*map(real, args), **{k: real(v) for k, v in kwargs.items()})
+
+        return self.arrival.slot(fill)
 
     def link(self, notebook: str, **params: str) -> str:
         """Address of another page, keeping the language (in a static export: its HTML file)."""
@@ -81,12 +133,14 @@ class Page:
         query = {"lang": self.lang, **params}
         return f"{notebook}?{urlencode(query)}"
 
-    def header(self) -> widgets.HTML:
+    def header(self) -> widgets.Widget:
         """Navigation between pages, the language switch, and any notices about the address.
 
         An HTML *widget*, not an HTML output: JupyterLab's output renderer opens every link of
         an output in a new tab, and a language switch must reload this tab.
         """
+        if self.waiting:
+            return self.arrival.slot(Page.header)
         nav = " · ".join(
             f'<a href="{html.escape(self.link(nb))}">{html.escape(self.t(key))}</a>'
             for nb, key in PAGES
@@ -114,9 +168,11 @@ class Page:
         header.add_class("nqp-page-header")
         return header
 
-    def contents(self) -> widgets.HTML:
+    def contents(self) -> widgets.Widget:
         """The app's parts with one line each, linked (in this tab, keeping the language) once
         they exist."""
+        if self.waiting:
+            return self.arrival.slot(Page.contents)
         items = []
         for notebook, key in PAGES[1:]:
             title = html.escape(self.t(key))
@@ -131,16 +187,66 @@ class Page:
         box.add_class("nqp-contents")
         return box
 
-    def footer(self, vintage: str) -> HTML:
-        """Version of the app and vintage of the data, on every page (its last cell)."""
+    def footer(self, panel: pd.DataFrame) -> HTML:
+        """Version of the app and vintage of the data in ``panel``, on every page: its last
+        cell. Run ahead of the visitor, this is where the page waits for them (:meth:`arrive`)
+        and then shows its narrative in their language."""
+        shown = ""
+        if self.waiting:
+            self.arrive()
+            shown = (  # the language's own glyphs, and what a screen reader reads it as
+                f'<style>.nqp-say[data-nqp-lang="{self.lang}"] {{ display: block; }}</style>'
+                f'<script>document.documentElement.lang = "{HTML_LANG[self.lang]}";</script>'
+            )
         # after the page is on screen, not before: a full garbage collection takes ~90 ms
         threading.Timer(2.0, release_memory).start()
+        vintage = data_vintage(panel, self.lang)
         return HTML(
-            '<footer class="nqp-footer" style="margin-top:2em;border-top:1px solid #ddd;'
+            shown + '<footer class="nqp-footer" style="margin-top:2em;border-top:1px solid #ddd;'
             'padding-top:4px;font-size:85%;color:#555">'
             + html.escape(self.t("footer.text", version=__version__, vintage=vintage))
             + "</footer>"
         )
+
+    def arrive(self) -> None:
+        """Run ahead of the visitor: wait for them, read their address, and fill every slot of
+        the page with what they see (in the order the page showed the slots). A slot that
+        cannot be filled shows why; the others are filled all the same."""
+        arrival, self.arrival = self.arrival, None
+        if arrival is None:
+            return
+        try:
+            settle()
+            self.read_address(request_query(), live=True)
+            try:
+                self.views = arrival.take(self.lang)
+            except Exception as exc:  # shown in each slot that needed the views
+                log.exception("building the page for its visitor failed")
+                self.views = _Broken(exc)
+            arrival.fill(self)
+        finally:  # the browser asks for the widgets once this cell is done: from here it listens
+            arrival.release()
+
+    def read_address(self, raw_query: str, live: bool = False) -> None:
+        """Language, mode, parameters and notices from the page's query string. ``live``: the
+        address of the served page, whose server also serves the chart bundle."""
+        query, problems = read_query(raw_query)
+        if live:
+            from helpers import charts, share
+
+            charts.load_bundle_from(share.page_address())
+        requested = query.get("lang")
+        code = text.normalise_language(requested)
+        self.lang = text.set_language(code or text.get_language())
+        self.query = query
+        if requested is not None and code is None:
+            self.notices.append(self.t("notice.unknown_language", value=requested[:20]))
+        mode = query.get("mode")
+        if mode == "present":
+            self.mode = mode
+        elif mode is not None:
+            self.notices.append(self.t("notice.unknown_mode", value=mode[:20]))
+        self.notices.extend(self.t("notice.bad_address", problem=problem) for problem in problems)
 
     def switch_language_link(self, lang: str) -> str:
         """This page in another language, every other address parameter kept."""
@@ -302,6 +408,38 @@ def preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
+#: Messages that carry widgets between kernel and browser (the Jupyter comm protocol).
+WIDGET_MESSAGES = frozenset({"comm_open", "comm_msg", "comm_close"})
+
+
+def hold_widget_messages() -> Callable[[], None]:
+    """Stop the kernel from sending widget messages, until the returned function is called.
+
+    For a page run ahead of its visitor, no browser is there to receive them: when it connects,
+    it asks the kernel for every widget's state at once. Sent anyway, they flooded the kernel's
+    output channel: the Scenario lab's first cell sent 2,666 of them (2.3 MB) in a few seconds,
+    beyond the 1,000 the channel queues for a slow reader. When the server was busy (six pages
+    preheating), the queue overflowed and dropped the cell's own output with the widget
+    messages: the page lost its header, and Voilà waited for the lost end of the cell. Does
+    nothing outside a kernel.
+    """
+    from ipykernel.kernelbase import Kernel
+
+    if not Kernel.initialized():
+        return lambda: None
+    kernel = Kernel.instance()
+    session, channel = kernel.session, kernel.iopub_socket
+    send = session.send
+
+    def send_unless_widget(stream: Any, msg_or_type: Any, *args: Any, **kwargs: Any) -> Any:
+        if stream is channel and isinstance(msg_or_type, str) and msg_or_type in WIDGET_MESSAGES:
+            return None
+        return send(stream, msg_or_type, *args, **kwargs)
+
+    session.send = send_unless_widget
+    return lambda: vars(session).pop("send", None)
+
+
 class Speculation:
     """A page's views built before the visitor arrives, once in each of the app's languages.
 
@@ -368,6 +506,119 @@ def _widgets_used_by(roots: Iterable[widgets.Widget]) -> set[int]:
     return seen
 
 
+class Arrival:
+    """A page run ahead of its visitor: its views built in every language (:class:`Speculation`)
+    and the slots the page shows, filled when the visitor arrives (:meth:`Page.arrive`).
+
+    Measured on the Challenges and Foundations pages (medians of 8 and 12 loads, one server):
+    with only the views built ahead, the narrative cells ran after the visitor arrived and the
+    page's HTML streamed for 0.3–0.45 s; with the whole page run ahead, the page was interactive
+    0.1–0.35 s sooner. The browser asks for the widgets' state only when the kernel is done with
+    the last cell, so it never sees an empty slot or a view in the other language.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[str], Any] | None,
+        speculation: Speculation | None,
+        release: Callable[[], None] = lambda: None,
+    ):
+        self.build = build
+        self.speculation = speculation
+        #: Sends widget messages again (see :func:`hold_widget_messages`).
+        self.release = release
+        self.slots: list[tuple[widgets.VBox, Callable[[Page], Any]]] = []
+        self.look = widgets.Layout()  # one look for every slot: one model, not one each
+
+    def slot(self, fill: Callable[[Page], Any]) -> widgets.VBox:
+        """An empty box on the page, filled with ``fill(page)`` when the visitor arrives."""
+        box = widgets.VBox(layout=self.look)
+        box.add_class("nqp-slot")
+        self.slots.append((box, fill))
+        return box
+
+    def take(self, lang: str) -> Any:
+        """The views in the visitor's language (see :meth:`Speculation.take`)."""
+        if self.build is None:
+            return None
+        if self.speculation is None:
+            return self.build(lang)
+        return self.speculation.take(lang, self.build)
+
+    def fill(self, page: Page) -> None:
+        for box, fill in self.slots:
+            try:
+                box.children = _as_widgets(fill(page))
+            except Exception as exc:
+                log.exception("a part of the page could not be shown")
+                box.children = (widgets.HTML(ui.error_html(page.t("page.part_failed"), exc)),)
+        self.slots = []
+
+
+def _as_widgets(value: Any) -> tuple[widgets.Widget, ...]:
+    """What a slot shows for ``value``: a widget as it is, nothing for None, anything else as
+    the output Jupyter would display for it."""
+    if value is None:
+        return ()
+    if isinstance(value, widgets.Widget):
+        return (value,)
+    data, metadata = _display_formatter().format(value)
+    output = widgets.Output()
+    # one assignment, never ``with output:`` while the page loads (a Voilà page-load hang)
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+    return (output,)
+
+
+def _display_formatter():
+    """IPython's display formatter (a plain one outside a kernel, e.g. in tests)."""
+    from IPython import get_ipython
+    from IPython.core.formatters import DisplayFormatter
+
+    shell = get_ipython()
+    return shell.display_formatter if shell is not None else DisplayFormatter()
+
+
+class Later:
+    """A part of ``page.views`` named before the visitor arrives (``views.gap``,
+    ``exercises[0]``): displayed, it is a slot that their views fill."""
+
+    __slots__ = ("_arrival", "_path")
+
+    def __init__(self, arrival: Arrival, path: tuple[tuple[Callable, Any], ...] = ()):
+        self._arrival = arrival
+        self._path = path
+
+    def __getattr__(self, name: str) -> Later:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Later(self._arrival, (*self._path, (getattr, name)))
+
+    def __getitem__(self, key: Any) -> Later:
+        return Later(self._arrival, (*self._path, (operator.getitem, key)))
+
+    def resolve(self, views: Any) -> Any:
+        """This part of the visitor's views."""
+        for step, key in self._path:
+            views = step(views, key)
+        return views
+
+    def _ipython_display_(self) -> None:
+        display(self._arrival.slot(lambda page: self.resolve(page.views)))
+
+
+class _Broken:
+    """Views that could not be built for the visitor: every part of them raises why."""
+
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def __getattr__(self, name: str) -> Any:
+        raise self._error
+
+    def __getitem__(self, key: Any) -> Any:
+        raise self._error
+
+
 def open_page(
     name: str, raw_query: str | None = None, build: Callable[[str], Any] | None = None
 ) -> Page:
@@ -382,38 +633,32 @@ def open_page(
         JupyterLab, where ``NQP_LANG`` or :func:`helpers.text.set_language` choose the language).
     build
         Builds the page's charts and widgets in a language; the result becomes ``page.views``.
-        In a preheated Voilà kernel they are built before the visitor arrives, in every
-        language of the app (:class:`Speculation`), so that the page appears at once (measured:
-        about 1 s sooner).
+
+    In a preheated Voilà kernel the page does not wait here: it is run ahead of the visitor to
+    its footer (:class:`Arrival`), with the views built in every language of the app
+    (:class:`Speculation`; measured: the page appears about 1 s sooner).
     """
-    from helpers import charts, share, static_export  # imported before the visitor arrives
+    from helpers import charts, static_export  # imported before the visitor arrives
 
     if build is not None:
         build = _sharing_looks(build)
-    speculation = None
     if static_export.is_static():
         static_export.enable()  # a read-only export: widgets become what they show
     elif raw_query is None:
         warm_up()
         if preheated():
+            release = hold_widget_messages()  # until the visitor arrives (Page.arrive)
+            speculation = None
             if build is not None:
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
-            settle()
-    query, problems = read_query(request_query() if raw_query is None else raw_query)
-    if raw_query is None and not static_export.is_static():
-        charts.load_bundle_from(share.page_address())
-    requested = query.get("lang")
-    code = text.normalise_language(requested)
-    page = Page(name=name, lang=text.set_language(code or text.get_language()), query=query)
+            arrival = Arrival(build, speculation, release)
+            page = Page(name=name, lang="", arrival=arrival)
+            page.views = Later(arrival)
+            return page
+    page = Page(name=name, lang="")
+    live = raw_query is None and not static_export.is_static()
+    page.read_address(request_query() if raw_query is None else raw_query, live=live)
     if build is not None:
-        page.views = speculation.take(page.lang, build) if speculation else build(page.lang)
-    if requested is not None and code is None:
-        page.notices.append(page.t("notice.unknown_language", value=requested[:20]))
-    mode = query.get("mode")
-    if mode == "present":
-        page.mode = mode
-    elif mode is not None:
-        page.notices.append(page.t("notice.unknown_mode", value=mode[:20]))
-    page.notices.extend(page.t("notice.bad_address", problem=problem) for problem in problems)
+        page.views = build(page.lang)
     return page
