@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page, wait_for_new_html
+from tests.browser import RENDER_TIMEOUT_MS, assert_no_error_text, open_page, wait_for_new_html
 
 pytestmark = pytest.mark.browser
 
@@ -114,4 +114,29 @@ def test_unknown_language_in_the_address_shows_a_notice(app, page):
     notice = page.inner_text(".nqp-notice")
     assert "klingon" in notice
     assert "New Quality Productive Forces" in page.inner_text("body")
+    page.log.assert_clean()
+
+
+SHOWN_NARRATIVE = """() => Array.from(document.querySelectorAll('.nqp-say'))
+    .map(block => [block.lang, block.offsetParent !== null])"""
+
+
+def test_a_page_run_ahead_shows_its_narrative_in_the_visitors_language_only(app, page, artifacts):
+    """The kernel wrote the narrative in both languages before anyone visited; the visitor's
+    is the one shown, the page says which language it is in, and switching shows the other."""
+    open_page(page, app.url(START) + "?lang=zh", HANDLE, CHART_MARKS)
+    blocks = page.evaluate(SHOWN_NARRATIVE)
+    assert blocks and {lang for lang, shown in blocks if shown} == {"zh-Hans"}
+    assert {lang for lang, shown in blocks if not shown} == {"en"}
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"  # glyphs, screen readers
+    assert page.inner_text("h1:visible").startswith("NQP Lab：东北地区新质生产力")
+    assert "简体中文" in page.inner_text(".nqp-page-header b")  # the header's slot, filled
+    page.screenshot(path=artifacts / "start-run-ahead-zh.png")
+
+    page.click(".nqp-lang-en")
+    page.wait_for_url("**lang=en**")
+    page.wait_for_selector(CHART_MARKS, state="visible", timeout=RENDER_TIMEOUT_MS)
+    assert {lang for lang, shown in page.evaluate(SHOWN_NARRATIVE) if shown} == {"en"}
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.inner_text("h1:visible").startswith("NQP Lab: New Quality Productive Forces")
     page.log.assert_clean()
