@@ -638,16 +638,17 @@ def open_page(
     its footer (:class:`Arrival`), with the views built in every language of the app
     (:class:`Speculation`; measured: the page appears about 1 s sooner).
     """
-    from helpers import charts, static_export  # imported before the visitor arrives
+    from helpers import charts, share, static_export  # noqa: F401 -- before the visitor arrives
 
     if build is not None:
         build = _sharing_looks(build)
     if static_export.is_static():
         static_export.enable()  # a read-only export: widgets become what they show
     elif raw_query is None:
+        ahead = preheated()
+        release = hold_widget_messages() if ahead else None  # until the visitor arrives
         warm_up()
-        if preheated():
-            release = hold_widget_messages()  # until the visitor arrives (Page.arrive)
+        if ahead:
             speculation = None
             if build is not None:
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
