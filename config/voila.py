@@ -46,8 +46,10 @@ c.VoilaConfiguration.extension_denylist = ["jupyterlab-jupytext"]
 c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|gif|svg)"]
 c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)"]
 
-# A cell that runs too long at page load is stopped (60 s). The one cell of each page tagged
-# "wait-for-visitor" has no limit: in a preheated kernel it waits for the next visitor.
+# A cell that runs too long at page load is stopped (60 s). The cell of each page tagged
+# "builds-ahead" (it builds the page in every language) has 10 minutes: a room's pool preheats
+# all at once. The one tagged "wait-for-visitor" (the footer) has no limit: in a preheated
+# kernel it waits for the next visitor.
 c.VoilaExecutor.timeout_func = cell_timeout
 c.VoilaExecutor.interrupt_on_timeout = False
 

@@ -186,6 +186,8 @@ def test_cells_have_a_time_limit_except_the_one_waiting_for_a_visitor():
     waiting = nbformat.v4.new_code_cell("page.footer(panel)", metadata={"tags": [serve.WAIT_TAG]})
     assert serve.cell_timeout(waiting) is None
     assert serve.cell_timeout(nbformat.v4.new_code_cell("1 + 1")) == serve.CELL_TIMEOUT
+    building = nbformat.v4.new_code_cell("open_page('x')", metadata={"tags": [serve.BUILD_TAG]})
+    assert serve.cell_timeout(building) == serve.BUILD_TIMEOUT > serve.CELL_TIMEOUT
 
 
 def test_every_page_waits_for_its_visitor_in_its_last_cell_and_only_there():
@@ -197,6 +199,8 @@ def test_every_page_waits_for_its_visitor_in_its_last_cell_and_only_there():
         code = [c for c in notebook.cells if c.cell_type == "code"]
         opens = [c for c in code if "open_page(" in c.source]
         assert len(opens) == 1, path.name
+        # it builds every language while a whole room's pool preheats: more than 60 s then
+        assert opens[0].metadata.get("tags") == [serve.BUILD_TAG], path.name
         tagged = [c for c in code if serve.WAIT_TAG in c.metadata.get("tags", [])]
         assert tagged == [code[-1]] and "page.footer(" in code[-1].source, path.name
         early = [c.source for c in code[:-1] if re.search(r"\bpage\.(lang|t)\b", c.source)]

@@ -510,11 +510,12 @@ class Arrival:
     """A page run ahead of its visitor: its views built in every language (:class:`Speculation`)
     and the slots the page shows, filled when the visitor arrives (:meth:`Page.arrive`).
 
-    Measured on the Challenges and Foundations pages (medians of 8 and 12 loads, one server):
-    with only the views built ahead, the narrative cells ran after the visitor arrived and the
-    page's HTML streamed for 0.3–0.45 s; with the whole page run ahead, the page was interactive
-    0.1–0.35 s sooner. The browser asks for the widgets' state only when the kernel is done with
-    the last cell, so it never sees an empty slot or a view in the other language.
+    With only the views built ahead, the narrative cells ran after the visitor arrived and the
+    page's HTML streamed for 0.3–0.45 s (Challenges). With the whole page run ahead, time to
+    interactive (serving benchmark, medians of 5 loads) went from 1.82 to 1.63 s on Foundations,
+    1.85 to 1.67 s on Challenges and 2.06 to 1.69 s on the lab. The browser asks for the
+    widgets' state only when the kernel is done with the last cell, so it never sees an empty
+    slot or a view in the other language.
     """
 
     def __init__(

@@ -29,14 +29,24 @@ CONFIG_DIR = REPO_ROOT / "config"
 
 #: Seconds a cell may run while Voilà renders a page.
 CELL_TIMEOUT = 60
-#: Tag of the cell that waits for the visitor in a preheated kernel (``page.open_page``).
+#: Tag of the cell that waits for the visitor in a preheated kernel (the page's footer,
+#: ``page.Page.arrive``).
 WAIT_TAG = "wait-for-visitor"
+#: Tag of the cell that builds the page's views in every language (``page.open_page``).
+BUILD_TAG = "builds-ahead"
+#: Seconds the building cell may run. A room's pool preheats at once: 40 kernels of the lab
+#: share 2 cores for about 40 × 5.4 s / 2 ≈ 110 s, and each kernel's build takes most of that.
+#: With the 60 s limit of other cells, 40 workshop kernels timed out and their pages stopped.
+BUILD_TIMEOUT = 600
 
 
 def cell_timeout(cell) -> int | None:
-    """Voilà's per-cell execution limit: none for the cell that waits for a visitor."""
+    """Voilà's per-cell execution limit: none for the cell that waits for a visitor, ten
+    minutes for the one that builds the page, a minute for the others."""
     tags = cell.get("metadata", {}).get("tags", [])
-    return None if WAIT_TAG in tags else CELL_TIMEOUT
+    if WAIT_TAG in tags:
+        return None
+    return BUILD_TIMEOUT if BUILD_TAG in tags else CELL_TIMEOUT
 
 
 POOLS_ENV = "NQP_KERNEL_POOLS"
