@@ -512,10 +512,11 @@ class Arrival:
 
     With only the views built ahead, the narrative cells ran after the visitor arrived and the
     page's HTML streamed for 0.3–0.45 s (Challenges). With the whole page run ahead, time to
-    interactive (serving benchmark, medians of 5 loads) went from 1.82 to 1.63 s on Foundations,
-    1.85 to 1.67 s on Challenges and 2.06 to 1.69 s on the lab. The browser asks for the
-    widgets' state only when the kernel is done with the last cell, so it never sees an empty
-    slot or a view in the other language.
+    interactive (serving benchmark, medians of 5 loads, two runs) went from 1.82 to 1.54–1.63 s
+    on Foundations, 1.85 to 1.55–1.67 s on Challenges and 2.06 to 1.66–1.69 s on the lab. A room
+    of 40 opening the start page at once was interactive after a median 5.5 s instead of 8.2 s.
+    The browser asks for the widgets' state only when the kernel is done with the last cell, so
+    it never sees an empty slot or a view in the other language.
     """
 
     def __init__(
