@@ -72,7 +72,7 @@ class Page:
     #: template does the layout and the keys), otherwise "".
     mode: str = ""
     #: What the page's ``build`` function made (see :func:`open_page`), else None. Before the
-    #: visitor arrives in a preheated kernel: stand-ins shown as slots (:class:`Later`).
+    #: visitor arrives in a preheated kernel: stand-ins shown as slots (:class:`PendingView`).
     views: Any = None
     #: In a preheated kernel, until the visitor arrives: what to finish when they do.
     arrival: Arrival | None = None
@@ -118,7 +118,7 @@ class Page:
 
         def fill(page: Page) -> Any:
             def real(value: Any) -> Any:
-                return value.resolve(page.views) if isinstance(value, Later) else value
+                return value.resolve(page.views) if isinstance(value, PendingView) else value
 
             return action(*map(real, args), **{k: real(v) for k, v in kwargs.items()})
 
@@ -580,7 +580,7 @@ def _display_formatter():
     return shell.display_formatter if shell is not None else DisplayFormatter()
 
 
-class Later:
+class PendingView:
     """A part of ``page.views`` named before the visitor arrives (``views.gap``,
     ``exercises[0]``): displayed, it is a slot that their views fill."""
 
@@ -590,13 +590,13 @@ class Later:
         self._arrival = arrival
         self._path = path
 
-    def __getattr__(self, name: str) -> Later:
+    def __getattr__(self, name: str) -> PendingView:
         if name.startswith("_"):
             raise AttributeError(name)
-        return Later(self._arrival, (*self._path, (getattr, name)))
+        return PendingView(self._arrival, (*self._path, (getattr, name)))
 
-    def __getitem__(self, key: Any) -> Later:
-        return Later(self._arrival, (*self._path, (operator.getitem, key)))
+    def __getitem__(self, key: Any) -> PendingView:
+        return PendingView(self._arrival, (*self._path, (operator.getitem, key)))
 
     def resolve(self, views: Any) -> Any:
         """This part of the visitor's views."""
@@ -657,7 +657,7 @@ def open_page(
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
             arrival = Arrival(build, speculation, release)
             page = Page(name=name, lang="", arrival=arrival)
-            page.views = Later(arrival)
+            page.views = PendingView(arrival)
             return page
     page = Page(name=name, lang="")
     live = raw_query is None and not static_export.is_static()
