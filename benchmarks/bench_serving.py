@@ -181,20 +181,44 @@ WHOLE_PAGE_JS = """
   return true;
 }
 """
-#: Installs a timer: keydown on the handle starts it, the first change of the target stops it.
+#: Installs a timer: keydown on the handle starts it, the first change of the target stops it
+#: (``__nqpT1``); ``__nqpTLast`` is the target's last change since (a chart redrawn in parts).
 LATENCY_JS = """
 ([handle, target]) => {
-  window.__nqpT0 = null; window.__nqpT1 = null;
+  window.__nqpT0 = null; window.__nqpT1 = null; window.__nqpTLast = null;
   const h = document.querySelector(handle), t = document.querySelector(target);
   h.addEventListener('keydown', () => {
     window.__nqpT0 = performance.now();
     window.__nqpT1 = null;
+    window.__nqpTLast = null;
   }, {capture: true});
   new MutationObserver(() => {
-    if (window.__nqpT0 !== null && window.__nqpT1 === null) window.__nqpT1 = performance.now();
+    if (window.__nqpT0 === null) return;
+    const now = performance.now();
+    if (window.__nqpT1 === null) window.__nqpT1 = now;
+    window.__nqpTLast = now;
   }).observe(t, {subtree: true, childList: true, characterData: true, attributes: true});
 }
 """
+#: The arrow key that moves a slider handle to a position it has not had yet: towards its far
+#: end (read from the handle's ARIA values), back once it is there.
+NEXT_KEY_JS = """
+([handle, previous]) => {
+  const h = document.querySelector(handle);
+  const now = Number(h.getAttribute('aria-valuenow'));
+  const low = Number(h.getAttribute('aria-valuemin'));
+  const high = Number(h.getAttribute('aria-valuemax'));
+  if (previous === 'ArrowRight') return now >= high ? 'ArrowLeft' : 'ArrowRight';
+  if (previous === 'ArrowLeft') return now <= low ? 'ArrowRight' : 'ArrowLeft';
+  return high - now >= now - low ? 'ArrowRight' : 'ArrowLeft';
+}
+"""
+#: Quiet time after a key press's last change of the target before it counts as redrawn.
+SETTLED_MS = 120
+PRESSES_NOTE = (
+    "Each key press moves the slider to a position it has not had in the visit (towards its "
+    "far end), after the page has been quiet 120 ms, as a visitor stepping with the arrow keys."
+)
 
 
 def notebook_of(name: str) -> str:
@@ -324,6 +348,13 @@ def time_to_interactive(base: str, process, notebooks: list[str], loads: int) ->
 
 
 def slider_latency(base: str, process, notebooks: list[str], presses: int) -> dict:
+    """Key press on a slider's handle → first change of its chart, and → the chart's last change.
+
+    Every press moves the handle to a position it has not had in this visit
+    (:data:`NEXT_KEY_JS`, as long as the slider has room), so a page never shows a scenario
+    again from memory; each once the chart has been quiet :data:`SETTLED_MS`, as a visitor
+    stepping with the arrow keys.
+    """
     from playwright.sync_api import sync_playwright
 
     results = {}
@@ -344,13 +375,19 @@ def slider_latency(base: str, process, notebooks: list[str], presses: int) -> di
             page.wait_for_function(READY_JS, timeout=180_000, polling=50)  # the part drawn
             page.evaluate(LATENCY_JS, [handle, target])
             page.focus(handle)
-            values = []
-            for index in range(presses):
-                page.keyboard.press("ArrowLeft" if index % 2 == 0 else "ArrowRight")
+            values, settled, key = [], [], None
+            for _ in range(presses):
+                key = page.evaluate(NEXT_KEY_JS, [handle, key])
+                page.keyboard.press(key)
                 page.wait_for_function("() => window.__nqpT1 !== null", timeout=30_000)
                 values.append(page.evaluate("window.__nqpT1 - window.__nqpT0"))
-                page.wait_for_timeout(150)  # let the last update settle before the next press
-            results[name] = summary(values)
+                page.wait_for_function(  # the last part redrawn, and the page quiet again
+                    f"() => performance.now() - window.__nqpTLast > {SETTLED_MS}",
+                    timeout=30_000,
+                    polling=20,
+                )
+                settled.append(page.evaluate("window.__nqpTLast - window.__nqpT0"))
+            results[name] = {**summary(values), "settled": summary(settled)}
             page.goto("about:blank")
             context.close()
         browser.close()
@@ -690,17 +727,22 @@ def write_report(results: dict) -> str:
         lines += [
             "## Slider → chart update (key press → first change of the chart)",
             "",
+            f"{PRESSES_NOTE} *Whole chart*: until its last change (the lab redraws the R&D "
+            "intensity view first, then the small multiples).",
+            "",
             "| notebook | median (ms) | p95 (ms) | × bare echo | × bare chart "
-            "| targets: median ≤ 150, p95 ≤ 300, ≤ 2× |",
-            "|---|---:|---:|---:|---:|---|",
+            "| targets: median ≤ 150, p95 ≤ 300, ≤ 2× | whole chart, median / p95 (ms) |",
+            "|---|---:|---:|---:|---:|---|---|",
         ]
         for name, s in results["latency"].items():
             ratio = s["median"] / bare_lat if bare_lat else float("nan")
             floor = s["median"] / chart_lat if chart_lat else float("nan")
             met = s["median"] <= 150 and s["p95"] <= 300 and (name == BARE or ratio <= 2)
+            whole = s.get("settled")
+            settled = f"{whole['median']:.0f} / {whole['p95']:.0f}" if whole else ""
             lines.append(
                 f"| {name} | {s['median']:.0f} | {s['p95']:.0f} | {ratio:.2f} | {floor:.2f} | "
-                f"{'met' if met else 'not met'} |"
+                f"{'met' if met else 'not met'} | {settled} |"
             )
         lines.append("")
     if "memory" in results:
@@ -881,9 +923,10 @@ def main() -> None:
         results["crowds"] = {**kept.get("crowds", {}), **results.get("crowds", {})}
         results = {**kept, **results}
         results["dates"] = {**dates, **{part: results["date"] for part in parts}}
+    # the measurements first: a report that fails to write leaves them kept
+    (RESULTS / "serving.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     report = write_report(results)
     (RESULTS / "serving.md").write_text(report + "\n", encoding="utf-8")
-    (RESULTS / "serving.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(report)
 
 

@@ -49,6 +49,10 @@ def lever_slider(lab, name):
     return lab.lever_rows[name].slider
 
 
+def assumption_slider(lab, name):
+    return lab.assumption_rows[name].slider
+
+
 def browser_sends(widget, value):
     """Call the widget's observers with ``value`` as if it came from the browser, bypassing the
     widget's own validation (a crafted comm message, or a future widget that checks less)."""
@@ -173,8 +177,9 @@ def test_moving_the_talent_lever_changes_researchers_and_patents(lab):
 def test_a_slider_move_sends_new_rows_not_a_new_chart(lab):
     chart = lab.chart
     spec_before = chart.spec
-    sent = []
+    sent, messages = [], []
     chart.observe(sent.append, names="spec")
+    chart.observe(lambda change: messages.append(change["new"]), names="_py_to_js_updates")
     lever_slider(lab, "rd_intensity_target").value = 2.5
     assert lab.chart is chart
     assert not sent  # the chart itself was not re-sent
@@ -184,10 +189,98 @@ def test_a_slider_move_sends_new_rows_not_a_new_chart(lab):
         lab_charts.OUTPUTS_DATA: lab_charts.records(lab.chart_rows()["outputs"]),
     }
     assert chart.spec["datasets"] == rows  # for views made later
-    updates = chart._py_to_js_updates
-    assert [u["namespace"] for u in updates] == ["data", "data"]
-    assert {u["name"]: u["value"] for u in updates} == rows
-    json.dumps(updates)  # JSON-safe: no NaN
+    # one message per dataset, the intensity view's first: it is redrawn before the rest
+    assert [[(u["namespace"], u["name"]) for u in m] for m in messages] == [
+        [("data", lab_charts.INTENSITY_DATA)],
+        [("data", lab_charts.OUTPUTS_DATA)],
+    ]
+    assert {m[0]["name"]: m[0]["value"] for m in messages} == rows
+    json.dumps(messages)  # JSON-safe: no NaN
+
+
+def test_rows_the_chart_already_shows_are_not_sent_again(lab):
+    chart = lab.chart
+    messages = []
+    chart.observe(lambda change: messages.append(change["new"]), names="_py_to_js_updates")
+    # the GDP assumption changes the outputs, never the R&D intensity path
+    assumption_slider(lab, "rd_depreciation").value = 0.2
+    assert no_error(lab)
+    assert [[u["name"] for u in m] for m in messages] == [[lab_charts.OUTPUTS_DATA]]
+
+
+# ------------------------------------------------------------------------------ working ahead
+
+
+def shown(lab) -> tuple:
+    """Everything a visitor reads off the lab's outputs."""
+    return (
+        lab.readouts.value,
+        lab.warnings.value,
+        lab.chart.spec["datasets"],
+        lab.figure.caption.value,
+    )
+
+
+def test_a_scenario_shown_before_is_shown_again_without_running_the_model(lab):
+    slider = lever_slider(lab, "talent_recruitment")
+    first = shown(lab)
+    slider.value = 2000
+    moved, runs = shown(lab), lab.runs
+    slider.value = 0
+    assert shown(lab) == first and lab.runs == runs  # kept: the model did not run again
+    slider.value = 2000
+    assert shown(lab) == moved and lab.runs == runs
+    assert lab.recomputes == 4  # the page's state changed each time all the same
+
+
+def test_the_lab_keeps_only_its_last_runs(lab):
+    slider = lever_slider(lab, "talent_recruitment")
+    for value in range(100, 1100, 100):
+        slider.value = value
+    assert len(lab._kept) == lab_panel.RUNS_KEPT
+    assert lab.runs == 11  # the first one, then every value once
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "value"),
+    [("lever", "rd_intensity_target", 2.5), ("assumption", "rd_depreciation", 0.2)],
+)
+def test_a_scenario_worked_out_ahead_is_exactly_what_running_it_shows(two_labs, kind, name, value):
+    ahead, fresh = two_labs
+    for lab in two_labs:
+        lab.reset_levers()
+        lab.reset_assumptions()
+    spec = lab_panel.load_parameters()[name]
+    slider = lever_slider if kind == "lever" else assumption_slider
+    runs = ahead.runs
+    ahead._run_ahead(spec, value)
+    assert ahead.runs == runs + 1 and shown(ahead) == shown(fresh)  # nothing shown changed
+    slider(ahead, name).value = value
+    assert ahead.runs == runs + 1  # the run worked out ahead was shown
+    slider(fresh, name).value = value
+    assert shown(ahead) == shown(fresh)
+    assert no_error(ahead)
+
+
+def test_after_a_slider_move_the_steps_either_side_are_worked_out_the_way_it_moved_first(
+    lab, monkeypatch
+):
+    planned = []
+    monkeypatch.setattr(lab, "_spare", lambda steps: planned.append(steps))
+    monkeypatch.setattr(lab._spare, "cancel", lambda: None, raising=False)
+    slider = lever_slider(lab, "talent_recruitment")
+    spec = lab.parameters["talent_recruitment"]
+    slider.value = 1000
+    slider.value = 900  # moved down
+    targets = [step.args[1] for step in planned[-1]]
+    assert targets == [900 - spec.step, 900 + spec.step]
+    slider.value = spec.max  # at the end: only the step back
+    assert [step.args[1] for step in planned[-1]] == [spec.max - spec.step]
+    for step in planned[-1]:
+        step()
+    runs = lab.runs
+    slider.value = spec.max - spec.step
+    assert lab.runs == runs
 
 
 def test_all_three_provinces_move_together_keeping_their_differences(lab, baseline):  # noqa: F811

@@ -132,6 +132,98 @@ class Later:
         self._guard(work)()
 
 
+#: Seconds a kernel must have been left alone before it starts optional work (:class:`Spare`):
+#: after the chart's update and the captions and tables that follow it (:class:`Later`).
+SPARE_DELAY = 0.04
+#: Seconds between two steps of optional work, so that a message arriving meanwhile (the next
+#: slider move) is handled before the next step starts.
+SPARE_GAP = 0.005
+#: Seconds between two looks for a quiet moment while the machine is busy, and how many looks
+#: a step of optional work takes before it and the steps after it are dropped (about half a
+#: second in all).
+SPARE_RETRY = 0.015
+SPARE_TRIES = 30
+
+
+def machine_busy() -> bool:
+    """Whether work started now would make someone wait for a processor: the other tasks ready
+    to run at this moment already fill every core (a room of visitors all moving sliders).
+
+    Reads the kernel's count of runnable tasks (``/proc/loadavg``, Linux); elsewhere, a
+    1-minute load average above the number of cores.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            running = int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        try:
+            return os.getloadavg()[0] > cores
+        except OSError:  # no load average either: assume there is time
+            return False
+    return running - 1 >= cores  # less this process, which is running while it reads
+
+
+class Spare:
+    """Optional work done in a kernel's spare time: nothing shown depends on it.
+
+    Called with a list of steps, it runs them one by one once the kernel has been left alone
+    :data:`SPARE_DELAY` seconds, giving the event loop a turn between steps. A new call drops
+    the steps not yet run (the visitor did something else). Nothing runs outside a kernel's
+    event loop (a test, a script, an export). While the machine is busy
+    (:func:`machine_busy`) a step waits for a quiet moment, looking :data:`SPARE_TRIES` times
+    at most, then the rest is dropped: the work is only worth doing when it costs nobody anything.
+    A step that fails is logged and skipped.
+    """
+
+    def __init__(self, delay: float = SPARE_DELAY) -> None:
+        self.delay = delay
+        self._pending: asyncio.TimerHandle | None = None
+        self._steps: list[Callable[[], None]] = []
+        self._tries = 0
+
+    def __call__(self, steps: list[Callable[[], None]]) -> None:
+        self.cancel()
+        loop = _kernel_loop()
+        if loop is None or not steps:
+            return
+        self._steps = list(steps)
+        self._pending = loop.call_later(self.delay, self._next, loop)
+
+    @property
+    def pending(self) -> bool:
+        """Whether steps are waiting to run."""
+        return self._pending is not None
+
+    def cancel(self) -> None:
+        """Drop the steps not yet run."""
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = None
+        self._steps = []
+        self._tries = 0
+
+    def _next(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._pending = None
+        if not self._steps:
+            return
+        if machine_busy():
+            self._tries += 1
+            if self._tries >= SPARE_TRIES:
+                self.cancel()
+            else:
+                self._pending = loop.call_later(SPARE_RETRY, self._next, loop)
+            return
+        self._tries = 0
+        step = self._steps.pop(0)
+        try:
+            step()
+        except Exception:  # optional work: the page does not depend on it
+            log.warning("spare-time work %r failed", step, exc_info=True)
+        if self._steps:
+            self._pending = loop.call_later(SPARE_GAP, self._next, loop)
+
+
 #: Laters with work waiting (see :func:`run_waiting`).
 _WAITING: weakref.WeakSet[Later] = weakref.WeakSet()
 

@@ -14,7 +14,17 @@ it. The state is the single source of truth; widgets only show it and propose ch
 - Every run is the full model with Monte Carlo draws (:func:`helpers.model.simulate`, seeded, so
   the same settings always show the same bands). The chart (R&D intensity above small
   multiples of the other outputs) is built once; a run sends it only new rows
-  (:func:`replace_chart_data`), never a new chart.
+  (:func:`replace_chart_data`), never a new chart: the intensity rows first, so that the view
+  beside the slider is redrawn before the small multiples.
+
+Working ahead
+-------------
+A run is a pure function of the levers and assumptions, so the lab keeps its last runs
+(:data:`RUNS_KEPT`, with each region's chart rows) and shows a kept one again without running
+the model. After a slider moved, the kernel's spare time (:class:`helpers.ui.Spare`: never
+while the machine is busy) works out the scenarios one step either side of it, the direction
+it moved in first. A visitor stepping through a lever with the arrow keys then sees each step
+without waiting for the model. What is shown is the same either way: a kept run is the run.
 
 Levers per province
 -------------------
@@ -47,7 +57,9 @@ import logging
 import math
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
@@ -104,6 +116,9 @@ SCOPES: tuple[str, ...] = (ALL_PROVINCES, *NE_PROVINCES)
 VALUE_DECIMALS = 6
 #: Callback timings kept (for the benchmark and the report; never asserted in tests).
 TIMINGS_KEPT = 200
+#: Model runs kept for showing again (the scenarios shown last and those worked out ahead).
+#: Each holds about 0.3 MB (its result and one region's chart rows).
+RUNS_KEPT = 6
 
 
 def warm_up(baseline: Baseline, parameters: ParameterSet | None = None) -> None:
@@ -123,6 +138,8 @@ def replace_chart_data(
     datasets: Mapping[str, list[dict]],
     rebuild: Callable[[], alt.TopLevelMixin] | None = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    in_turn: bool = False,
 ) -> str:
     """Send new rows for named datasets of a live chart, without re-sending the chart.
 
@@ -137,6 +154,10 @@ def replace_chart_data(
         Builds the whole chart anew; used only if the data channel is missing (a future Altair).
     params
         Chart parameter name → value, set the usual way (``chart.params``).
+    in_turn
+        Send each dataset in its own message, in the order given, so that the browser redraws
+        the view reading the first one before it has received the rest (otherwise one message
+        and one redraw).
 
     Returns
     -------
@@ -153,6 +174,8 @@ def replace_chart_data(
     asks the kernel for the widget's state again) starts from what is shown, not from the rows
     the chart was built with.
 
+    A dataset whose rows are those the chart already shows is not sent.
+
     The browser applies a data update only once the chart is drawn; one arriving earlier is
     lost. A page that sets its state before it is shown therefore rebuilds the chart instead
     (:meth:`ScenarioLab.apply_scenario` does).
@@ -163,21 +186,44 @@ def replace_chart_data(
             raise RuntimeError("this chart widget cannot take new data")
         chart.chart = rebuild()
         return "chart"
-    chart._py_to_js_updates = [
+    spec = chart.spec or {}
+    shown = spec.get("datasets", {})
+    updates = [
         {"namespace": "data", "name": name, "scope": [], "value": rows}
         for name, rows in datasets.items()
+        if shown.get(name) != rows
     ]
+    for batch in [[u] for u in updates] if in_turn else [updates] if updates else []:
+        chart._py_to_js_updates = batch
     for name, value in params.items():
         if getattr(chart.params, name, value) != value:
             setattr(chart.params, name, value)
-    spec = chart.spec or {}
     for name, rows in datasets.items():
-        if name in spec.get("datasets", {}):
-            spec["datasets"][name] = rows
+        if name in shown:
+            shown[name] = rows
     for param in spec.get("params", []):
         if param.get("name") in params:
             param["value"] = params[param["name"]]
     return "data"
+
+
+def scenario_key(levers: Mapping[str, np.ndarray], assumptions: Mapping[str, float]) -> tuple:
+    """What a model run depends on besides the baseline, draws and seed, as a hashable key."""
+    return (
+        tuple(
+            (name, tuple(np.asarray(v, dtype=float).tolist())) for name, v in sorted(levers.items())
+        ),
+        tuple(sorted((name, float(v)) for name, v in assumptions.items())),
+    )
+
+
+@dataclass
+class KeptRun:
+    """A model run kept by the lab, with the chart rows of each region built from it:
+    ``rows[region] = (paths, {"intensity": …, "outputs": …})``."""
+
+    result: ScenarioResult
+    rows: dict[str, tuple[pd.DataFrame, dict[str, pd.DataFrame]]] = field(default_factory=dict)
 
 
 class ScenarioLab:
@@ -217,7 +263,10 @@ class ScenarioLab:
         Numbers, model warnings, the active preset, what :meth:`apply_scenario` changed, and
         errors of the last action.
     recomputes : int
-        How many times the model has run (a preset runs it once).
+        How many times the page's state changed by a model run (a preset: once). A run kept
+        from before or worked out ahead counts too; ``runs`` counts the model actually running.
+    runs : int
+        How many times the model ran, ahead of the visitor included.
     timings : list of dict
         End-to-end time of each callback in Python (ms), newest last.
     """
@@ -262,11 +311,15 @@ class ScenarioLab:
         self._shown: dict[str, float] = {}
         self._muted = 0
         self.recomputes = 0
+        self.runs = 0
+        self._kept: OrderedDict[tuple, KeptRun] = OrderedDict()
+        self._spare = ui.Spare()
         self.timings: list[dict[str, float | str]] = []
         #: Called without arguments after every change of state (the share bar keeps the page
         #: address and the link in step).
         self.listeners: list[Callable[[], None]] = []
-        self._result = self._run(self._levers, self._assumptions)
+        self._key = scenario_key(self._levers, self._assumptions)
+        self._result = self._run(self._levers, self._assumptions, self._key)
         self.recomputes += 1
         self._build()
 
@@ -494,11 +547,27 @@ class ScenarioLab:
         )
 
     def _chart_rows(self, region: str) -> dict[str, pd.DataFrame]:
-        self._paths = paths = lab_charts.region_paths(self._result, region)
-        return {
-            "intensity": lab_charts.intensity_rows(paths, region, self.lang),
-            "outputs": lab_charts.output_rows(paths, region, self.parameters, self.lang),
-        }
+        """The current run's chart rows of ``region`` (kept with the run: built once)."""
+        self._paths, rows = self._region_rows(self._key, self._result, region)
+        return rows
+
+    def _region_rows(
+        self, key: tuple, result: ScenarioResult, region: str
+    ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        kept = self._kept.get(key)
+        if kept is not None and region in kept.rows:
+            return kept.rows[region]
+        paths = lab_charts.region_paths(result, region)
+        made = (
+            paths,
+            {
+                "intensity": lab_charts.intensity_rows(paths, region, self.lang),
+                "outputs": lab_charts.output_rows(paths, region, self.parameters, self.lang),
+            },
+        )
+        if kept is not None:
+            kept.rows[region] = made
+        return made
 
     # ------------------------------------------------------------------ callbacks
     def _guard(self, callback: Callable) -> Callable:
@@ -518,13 +587,15 @@ class ScenarioLab:
             if self._muted:
                 return
             start = time.perf_counter()
+            self._spare.cancel()
             try:
                 value = self._checked(spec, change["new"])
-                levers = dict(self._levers)
-                levers[spec.name] = self._moved(spec, value)
-                self._commit(levers=levers, action=f"lever:{spec.name}", start=start)
+                self._commit(
+                    **self._slider_state(spec, value), action=f"lever:{spec.name}", start=start
+                )
             finally:
                 self._show_lever(spec)  # where the state is (the average after clipping, or back)
+            self._work_ahead(spec, change)
 
         return on_change
 
@@ -533,14 +604,54 @@ class ScenarioLab:
             if self._muted:
                 return
             start = time.perf_counter()
+            self._spare.cancel()
             try:
                 value = self._checked(spec, change["new"])
-                assumptions = {**self._assumptions, spec.name: value}
-                self._commit(assumptions=assumptions, action=f"assumption:{spec.name}", start=start)
+                self._commit(
+                    **self._slider_state(spec, value), action=f"assumption:{spec.name}", start=start
+                )
             finally:
                 self._show_assumption(spec)
+            self._work_ahead(spec, change)
 
         return on_change
+
+    def _slider_state(self, spec, value: float) -> dict[str, Any]:
+        """The candidate state after ``spec``'s slider moved to ``value`` (for :meth:`_commit`)."""
+        if spec.kind == "lever":
+            return {"levers": {**self._levers, spec.name: self._moved(spec, value)}}
+        return {"assumptions": {**self._assumptions, spec.name: value}}
+
+    def _work_ahead(self, spec, change: dict) -> None:
+        """In spare time, run the scenarios one slider step either side of where ``spec``'s slider
+        now is, the way it moved first, and keep them (see *Working ahead*)."""
+        rows = self.lever_rows if spec.kind == "lever" else self.assumption_rows
+        now = rows[spec.name].slider.value
+        old, new = change.get("old"), change.get("new")
+        ahead = (
+            -1 if isinstance(old, int | float) and isinstance(new, int | float) and new < old else 1
+        )
+        targets = [now + ahead * spec.step, now - ahead * spec.step]
+        self._spare(
+            [
+                functools.partial(self._run_ahead, spec, round(t, VALUE_DECIMALS))
+                for t in targets
+                if spec.min <= t <= spec.max
+            ]
+        )
+
+    def _run_ahead(self, spec, value: float) -> None:
+        """Run and keep the scenario of ``spec``'s slider at ``value``, with the shown region's
+        chart rows; the page's state is not touched."""
+        state = self._slider_state(spec, value)
+        levers = state.get("levers", self._levers)
+        assumptions = state.get("assumptions", self._assumptions)
+        key = scenario_key(levers, assumptions)
+        if key in self._kept:
+            return
+        self._validate(levers, assumptions)
+        result = self._run(levers, assumptions, key)
+        self._region_rows(key, result, self._region)
 
     def _on_region(self, change: dict) -> None:
         if not self._muted:
@@ -726,6 +837,22 @@ class ScenarioLab:
         """
         levers = self._levers if levers is None else levers
         assumptions = self._assumptions if assumptions is None else assumptions
+        self._validate(levers, assumptions)
+        checked = time.perf_counter()
+        key = scenario_key(levers, assumptions)
+        result = self._run(levers, assumptions, key)
+        simulated = time.perf_counter()
+        self._levers = {k: np.asarray(v, dtype=float) for k, v in levers.items()}
+        self._assumptions = dict(assumptions)
+        if preset is not self._UNSET:
+            self._preset = preset
+        self._key, self._result = key, result
+        self.recomputes += 1
+        self._render(rebuild_charts=rebuild_charts)
+        self._record(action, start, (checked, simulated))
+
+    def _validate(self, levers: Mapping[str, np.ndarray], assumptions: Mapping[str, float]) -> None:
+        """Check a candidate state as a whole scenario: raises ScenarioError naming the value."""
         scenario = {
             "levers": {
                 spec.name: _compact(spec, levers[spec.name]) for spec in self.parameters.levers
@@ -734,27 +861,34 @@ class ScenarioLab:
                 name: _plain(self.parameters[name], value) for name, value in assumptions.items()
             },
         }
-        parse_scenario(scenario, self.parameters)  # strict: raises ScenarioError naming the value
-        checked = time.perf_counter()
-        result = self._run(levers, assumptions)
-        simulated = time.perf_counter()
-        self._levers = {k: np.asarray(v, dtype=float) for k, v in levers.items()}
-        self._assumptions = dict(assumptions)
-        if preset is not self._UNSET:
-            self._preset = preset
-        self._result = result
-        self.recomputes += 1
-        self._render(rebuild_charts=rebuild_charts)
-        self._record(action, start, (checked, simulated))
+        parse_scenario(scenario, self.parameters)  # strict
 
-    def _run(self, levers: dict[str, np.ndarray], assumptions: dict[str, float]) -> ScenarioResult:
+    def _run(
+        self, levers: Mapping[str, np.ndarray], assumptions: Mapping[str, float], key: tuple
+    ) -> ScenarioResult:
+        """The run of ``key`` (= :func:`scenario_key` of the levers and assumptions): kept from
+        before, or run now and kept. Raises, keeping nothing, if a number is not finite."""
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = KeptRun(self._simulate(levers, assumptions))
+            self._kept[key] = kept
+            while len(self._kept) > RUNS_KEPT:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(key)
+        return kept.result
+
+    def _simulate(
+        self, levers: Mapping[str, np.ndarray], assumptions: Mapping[str, float]
+    ) -> ScenarioResult:
+        self.runs += 1
         result = simulate(
             self.baseline,
             {
-                name: dict(zip(NE_PROVINCES, values.tolist(), strict=True))
+                name: dict(zip(NE_PROVINCES, np.asarray(values).tolist(), strict=True))
                 for name, values in levers.items()
             },
-            assumptions,
+            dict(assumptions),
             draws=self.draws,
             seed=self.seed,
             parameters=self.parameters,
@@ -787,6 +921,7 @@ class ScenarioLab:
                 },
                 self._chart_spec,
                 {lab_charts.REGION_PARAM: name},
+                in_turn=True,
             )
         self.readouts.value = readouts_html(
             lab_charts.year_values(self._paths, region, self.end_year),
