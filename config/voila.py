@@ -46,6 +46,16 @@ c.VoilaConfiguration.extension_denylist = ["jupyterlab-jupytext"]
 c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|gif|svg)"]
 c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)"]
 
+# A cell that fails does not cut the page off: Voilà goes on with the next cells, so the
+# footer still runs, the visitor arrives and the rest of the page works. The failed cell shows
+# the sentence below instead of a traceback, and the page's header says which part failed and
+# why, in the visitor's language (helpers.page.Arrival.watch_cells).
+c.VoilaExecutor.allow_errors = True
+c.VoilaExecutor.cell_error_instruction = (
+    "This part of the page could not be built; the rest works. / "
+    "本部分未能生成，页面其余部分可以正常使用。"
+)
+
 # A cell that runs too long at page load is stopped (60 s). The cell of each page tagged
 # "builds-ahead" (it builds the page in every language) has 10 minutes: a room's pool preheats
 # all at once. The one tagged "wait-for-visitor" (the footer) has no limit: in a preheated

@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from helpers import NOTEBOOK_DIR, text
 from tests.browser import VOILA_CELL_ERROR, open_page, visible_text
 from tests.conftest import start_app, stop_process_tree
 
@@ -59,6 +60,45 @@ def test_failing_cell_hides_the_traceback(error_app, page):
     text = visible_text(page)
     for leak in ("Traceback", "ZeroDivisionError", "secret_path", "/home/someone"):
         assert leak not in text
+
+
+#: A cell of an app page that fails while the page is run ahead of its visitor.
+BROKEN_PART = 'raise RuntimeError("the gap table could not be read")'
+
+
+@pytest.fixture(scope="module")
+def broken_page_app(tmp_path_factory, artifacts):
+    """The Challenges page, preheated as served, with a failing cell after its introduction."""
+    root = tmp_path_factory.mktemp("broken-page")
+    notebook = nbformat.read(NOTEBOOK_DIR / "02_challenges.ipynb", as_version=4)
+    after_intro = next(
+        i for i, cell in enumerate(notebook.cells) if "challenges.intro" in cell.source
+    )
+    notebook.cells.insert(after_intro + 1, nbformat.v4.new_code_cell(BROKEN_PART))
+    nbformat.write(notebook, root / "02_challenges.ipynb")
+    running = start_app(root, artifacts / "voila-broken-page.log")
+    try:
+        yield running
+    finally:
+        stop_process_tree(running.process)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_failing_part_of_a_page_leaves_the_rest_working_and_says_why(
+    broken_page_app, page, artifacts, lang
+):
+    """Voilà goes on past the failing cell: the page arrives whole in the visitor's language,
+    the failed part is a short message, and the header says what failed."""
+    page.goto(broken_page_app.url("02_challenges.ipynb") + f"?lang={lang}")
+    page.wait_for_selector(".nqp-chart-gap svg .mark-group", timeout=120_000)
+    page.screenshot(path=artifacts / f"broken-part-{lang}.png")
+    notice = page.inner_text(".nqp-notice")
+    assert notice == text.t("notice.cell_failed", lang, problem="the gap table could not be read")
+    assert page.inner_text("h1:visible") == text.t("challenges.title", lang).lstrip("# ").strip()
+    shown = visible_text(page)
+    assert VOILA_CELL_ERROR in shown and "未能生成" in shown  # the failed cell, in both languages
+    assert "Traceback" not in shown and "RuntimeError" not in shown
+    assert page.locator(".jupyter-widgets:has-text('Loading widget')").count() == 0
 
 
 def test_requests_to_other_hosts_are_caught(page):

@@ -5,6 +5,7 @@ language (helpers.page.Speculation), the page's slots filled when the visitor ar
 from __future__ import annotations
 
 import contextlib
+import html
 from collections import Counter
 
 import ipywidgets as widgets
@@ -384,3 +385,70 @@ def test_the_labs_first_cell_run_ahead_sends_its_output_and_no_flood(preheated_k
     sent = preheated_kernel(lab.cells[0].source)
     assert sent["execute_result"] == 1  # the header's slot
     assert sum(sent[kind] for kind in page.WIDGET_MESSAGES) <= 5  # a chart made before the page
+
+
+# --- a cell of the page that fails while it runs ahead ------------------------------------------
+
+
+class FakeShell:
+    """What :meth:`helpers.page.Arrival.watch_cells` uses of IPython's shell: its events."""
+
+    def __init__(self) -> None:
+        from IPython.core.events import EventManager, available_events
+
+        self.events = EventManager(self, available_events)
+
+    def run_cell(self, error: BaseException | None = None) -> None:
+        from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+        result = ExecutionResult(ExecutionInfo("x", False, False, False, None))
+        result.error_in_exec = error
+        self.events.trigger("post_run_cell", result)
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    import IPython
+
+    fake = FakeShell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: fake)
+    return fake
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cell_that_fails_ahead_is_named_in_the_visitors_header(preheated, shell, lang):
+    ahead = open_page("00_start_here", build=lines)
+    header = ahead.header()
+    shell.run_cell()
+    shell.run_cell(ValueError("the claims file has no column 'grade'"))
+    preheated["query"] = f"lang={lang}"
+    ahead.arrive()
+    shell.run_cell(RuntimeError("after the visitor arrived"))  # not watched any more
+    shown = header.children[0].value
+    problem = "the claims file has no column 'grade'"
+    assert html.escape(text.t("notice.cell_failed", lang, problem=problem)) in shown
+    assert "after the visitor arrived" not in shown
+    assert shown.count('class="nqp-notice"') == 1
+
+
+def test_a_failure_reads_as_a_sentence_without_the_servers_folders():
+    reason = page._reason
+    missing = FileNotFoundError(2, "No such file", "/srv/nqp/data/processed/panel.csv")
+    assert reason(missing) == "[Errno 2] No such file: 'panel.csv'"
+    assert (
+        reason(ValueError("bad row in C:\\Users\\ana\\nqp\\claims.csv")) == "bad row in claims.csv"
+    )
+    assert reason(ValueError("3/4 and/or 1/2")) == "3/4 and/or 1/2"
+    assert reason(KeyError()) == "KeyError"
+    assert len(reason(ValueError("x" * 1000))) == page.REASON_CHARS
+
+
+def test_config_lets_the_page_go_on_past_a_failing_cell():
+    from traitlets.config import Config
+
+    config = Config()
+    namespace = {"get_config": lambda: config}
+    exec((NOTEBOOK_DIR.parent / "config" / "voila.py").read_text(encoding="utf-8"), namespace)
+    assert config.VoilaExecutor.allow_errors is True
+    instruction = config.VoilaExecutor.cell_error_instruction
+    assert "could not be built" in instruction and "未能生成" in instruction

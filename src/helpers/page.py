@@ -23,6 +23,7 @@ import html
 import logging
 import operator
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,8 +217,12 @@ class Page:
         if arrival is None:
             return
         try:
+            arrival.unwatch_cells()
             settle()
             self.read_address(request_query(), live=True)
+            self.notices.extend(
+                self.t("notice.cell_failed", problem=_reason(error)) for error in arrival.failures
+            )
             try:
                 self.views = arrival.take(self.lang)
             except Exception as exc:  # shown in each slot that needed the views
@@ -531,6 +536,34 @@ class Arrival:
         self.release = release
         self.slots: list[tuple[widgets.VBox, Callable[[Page], Any]]] = []
         self.look = widgets.Layout()  # one look for every slot: one model, not one each
+        #: Errors of the page's cells run ahead (see :meth:`watch_cells`), oldest first.
+        self.failures: list[BaseException] = []
+        self._unwatch: Callable[[], None] = lambda: None
+
+    def watch_cells(self) -> None:
+        """Keep the error of every page cell that fails while the page runs ahead.
+
+        Voilà goes on past a failing cell (``allow_errors``, config/voila.py) and shows it as a
+        short message, never the traceback; the visitor's header then says which part failed
+        and why (:meth:`Page.arrive`), in their language.
+        """
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return
+
+        def record(result) -> None:
+            error = result.error_before_exec or result.error_in_exec
+            if error is not None:
+                self.failures.append(error)
+
+        shell.events.register("post_run_cell", record)
+        self._unwatch = lambda: shell.events.unregister("post_run_cell", record)
+
+    def unwatch_cells(self) -> None:
+        self._unwatch()
+        self._unwatch = lambda: None
 
     def slot(self, fill: Callable[[Page], Any]) -> widgets.VBox:
         """An empty box on the page, filled with ``fill(page)`` when the visitor arrives."""
@@ -555,6 +588,22 @@ class Arrival:
                 log.exception("a part of the page could not be shown")
                 box.children = (widgets.HTML(ui.error_html(page.t("page.part_failed"), exc)),)
         self.slots = []
+
+
+#: Longest reason shown for a failed part of a page (an exception's message can be long).
+REASON_CHARS = 300
+
+
+#: An absolute file path in a message (POSIX or Windows), shown to visitors as its file name.
+_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s'\"/\\]+[/\\])+([^\s'\"/\\]*)")
+
+
+def _reason(error: BaseException) -> str:
+    """An exception as the reason a visitor reads: its message, else its kind; never a trace,
+    and no folder of the server (a path becomes its file name)."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    reason = _PATH.sub(lambda m: m.group(1) or "…", reason)
+    return reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
 
 
 def _as_widgets(value: Any) -> tuple[widgets.Widget, ...]:
@@ -656,6 +705,7 @@ def open_page(
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
             arrival = Arrival(build, speculation, release)
+            arrival.watch_cells()
             page = Page(name=name, lang="", arrival=arrival)
             page.views = PendingView(arrival)
             return page
