@@ -52,8 +52,7 @@ c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)"]
 # why, in the visitor's language (helpers.page.Arrival.watch_cells).
 c.VoilaExecutor.allow_errors = True
 c.VoilaExecutor.cell_error_instruction = (
-    "This part of the page could not be built; the rest works. / "
-    "本部分未能生成，页面其余部分可以正常使用。"
+    "This part of the page could not be built. / 本部分未能生成。"
 )
 
 # A cell that runs too long at page load is stopped (60 s). The cell of each page tagged

@@ -64,6 +64,11 @@ def test_failing_cell_hides_the_traceback(error_app, page):
 
 #: A cell of an app page that fails while the page is run ahead of its visitor.
 BROKEN_PART = 'raise RuntimeError("the gap table could not be read")'
+#: A page whose data file is broken: its first cell fails before the page is opened.
+BROKEN_DATA = (
+    "raise data.DataValidationError("
+    "'/srv/nqp/data/processed/panel.csv', None, 'the column grade is missing.')"
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +81,14 @@ def broken_page_app(tmp_path_factory, artifacts):
     )
     notebook.cells.insert(after_intro + 1, nbformat.v4.new_code_cell(BROKEN_PART))
     nbformat.write(notebook, root / "02_challenges.ipynb")
+    # the same page whose data cannot be read: its first cell fails before the page opens
+    notebook = nbformat.read(NOTEBOOK_DIR / "02_challenges.ipynb", as_version=4)
+    first = notebook.cells[0]
+    first.source = first.source.replace(
+        "panel = data.load_panel()", f"{BROKEN_DATA}\npanel = data.load_panel()", 1
+    )
+    assert BROKEN_DATA in first.source
+    nbformat.write(notebook, root / "broken_start.ipynb")
     running = start_app(root, artifacts / "voila-broken-page.log")
     try:
         yield running
@@ -99,6 +112,26 @@ def test_a_failing_part_of_a_page_leaves_the_rest_working_and_says_why(
     assert VOILA_CELL_ERROR in shown and "未能生成" in shown  # the failed cell, in both languages
     assert "Traceback" not in shown and "RuntimeError" not in shown
     assert page.locator(".jupyter-widgets:has-text('Loading widget')").count() == 0
+
+
+def test_a_page_whose_data_cannot_be_read_says_so_once(broken_page_app, page, artifacts):
+    """Its first cell fails before the page exists: the cells after it are not run, and the
+    first of them says in both languages that the page could not be built, and why."""
+    page.goto(broken_page_app.url("broken_start.ipynb"))
+    notice = page.wait_for_selector(".nqp-page-failed", timeout=120_000)
+    page.screenshot(path=artifacts / "broken-start.png")
+    shown = notice.inner_text()
+    for lang in text.LANGUAGE_NAMES:
+        assert text.t("page.not_built", lang) in shown
+    assert "panel.csv" in shown and "the column grade is missing" in shown
+    assert "/srv/" not in shown
+    assert page.locator(".nqp-page-failed").count() == 1
+    assert visible_text(page).count(VOILA_CELL_ERROR) == 1  # the first cell's, nothing after
+    assert "Traceback" not in visible_text(page)
+    links = page.eval_on_selector_all(".nqp-page-failed a", "links => links.map(a => a.href)")
+    assert [link.split("/voila/render/")[1] for link in links] == [
+        f"00_start_here.ipynb?lang={lang}" for lang in text.LANGUAGE_NAMES
+    ]
 
 
 def test_requests_to_other_hosts_are_caught(page):

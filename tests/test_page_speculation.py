@@ -452,3 +452,48 @@ def test_config_lets_the_page_go_on_past_a_failing_cell():
     assert config.VoilaExecutor.allow_errors is True
     instruction = config.VoilaExecutor.cell_error_instruction
     assert "could not be built" in instruction and "未能生成" in instruction
+
+
+# --- a served page whose first cell fails before the page is open ------------------------------
+
+
+@pytest.fixture
+def fresh_start(monkeypatch, shell):
+    """A kernel where no page has been opened yet and nothing has failed."""
+    shell.input_transformers_post = []
+    monkeypatch.setattr(page, "_OPENED", False)
+    monkeypatch.setattr(page, "_START_FAILED", None)
+    monkeypatch.setattr(page, "_SAID", False)
+    page.stop_after_failed_start()
+    return shell
+
+
+def test_after_a_failed_start_the_first_later_cell_says_why_and_the_rest_do_nothing(fresh_start):
+    shell = fresh_start
+    shell.run_cell()  # imports: fine
+    shell.run_cell(ValueError("panel.csv: no column 'grade' in /srv/nqp/data/processed"))
+    (skip,) = shell.input_transformers_post
+    first, second = skip(["page.md('lab.intro')\n"]), skip(["views.main\n"])
+    assert first == second  # every cell is replaced the same way (a kernel may transform twice)
+    shown = [eval(first[0]) for _ in range(3)]  # the replacement code, as the kernel runs it
+    assert shown[1:] == [None, None]  # the reason is shown once, by the first cell after
+    notice = shown[0].data
+    assert "panel.csv: no column" in notice and "/srv/" not in notice
+    for lang in text.LANGUAGE_NAMES:
+        assert html.escape(text.t("page.not_built", lang)) in notice
+        assert f'00_start_here.ipynb?lang={lang}"' in notice
+
+
+def test_a_failure_after_the_page_opened_is_left_to_the_page(fresh_start, preheated):
+    shell = fresh_start
+    ahead = open_page("00_start_here", build=lines)
+    shell.run_cell(ValueError("a later part failed"))
+    assert shell.input_transformers_post == []  # the page runs on and names it in its header
+    ahead.arrive()
+
+
+def test_the_guard_is_installed_once_per_kernel(fresh_start):
+    shell = fresh_start
+    page.stop_after_failed_start()
+    shell.run_cell(ValueError("broken"))
+    assert len(shell.input_transformers_post) == 1

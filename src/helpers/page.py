@@ -13,6 +13,11 @@ ready the moment they arrive.
 
 Narrative comes from the string table (:mod:`helpers.text`), so the same notebook reads in
 English or Chinese.
+
+A served page whose first cell fails before ``open_page`` (its data could not be read) does not
+run its other cells: every one of them would fail in turn, as the page they use does not exist.
+The first of them says once, in both languages, that the page could not be built and why
+(:func:`stop_after_failed_start`, installed when this module is imported in a Voilà kernel).
 """
 
 from __future__ import annotations
@@ -691,6 +696,8 @@ def open_page(
     """
     from helpers import charts, share, static_export  # noqa: F401 -- before the visitor arrives
 
+    global _OPENED
+    _OPENED = True
     if build is not None:
         build = _sharing_looks(build)
     if static_export.is_static():
@@ -715,3 +722,72 @@ def open_page(
     if build is not None:
         page.views = build(page.lang)
     return page
+
+
+# --- a served page whose first cell fails -----------------------------------------------------
+
+#: Whether :func:`open_page` has run in this kernel.
+_OPENED = False
+#: What the first cell of a served page raised before the page was opened, else None.
+_START_FAILED: BaseException | None = None
+#: Code run instead of each cell after a failed start: the first says why, the others nothing.
+_SAY_WHY = "__import__('helpers.page').page.say_why_the_page_failed()\n"
+#: Whether the reason has been shown (once per page).
+_SAID = False
+
+
+def stop_after_failed_start() -> None:
+    """In this kernel: once a cell fails before :func:`open_page` ran, run none of the cells
+    after it; the first of them shows :func:`say_why_the_page_failed` instead.
+
+    Without this, a page whose data could not be read showed Voilà's short error once per
+    cell (a dozen on the lab page) and no header, as every cell uses the page that was never
+    opened.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_nqp_start_guard", False):
+        return
+    shell._nqp_start_guard = True
+
+    def record(result) -> None:
+        global _START_FAILED
+        error = result.error_before_exec or result.error_in_exec
+        if error is not None and not _OPENED and _START_FAILED is None:
+            _START_FAILED = error
+            shell.input_transformers_post.append(_skip_cell)
+
+    shell.events.register("post_run_cell", record)
+
+
+def _skip_cell(lines: list[str]) -> list[str]:
+    """The code run instead of a cell (the kernel may transform a cell more than once)."""
+    return [_SAY_WHY]
+
+
+def say_why_the_page_failed() -> HTML | None:
+    """The one message of a page that could not be built, in every language of the app (the
+    visitor's is not known yet), with the reason and a link back to the start page; None
+    after the first call (the page's later cells show nothing)."""
+    global _SAID
+    if _SAID:
+        return None
+    _SAID = True
+    reason = html.escape(_reason(_START_FAILED)) if _START_FAILED is not None else ""
+    lines = "".join(
+        f'<p lang="{HTML_LANG[code]}" style="margin:0 0 4px 0">'
+        f"{html.escape(text.t('page.not_built', code))} "
+        f'<a href="{html.escape(PAGES[0][0])}?lang={code}">'
+        f"{html.escape(text.t('page.not_built_link', code))}</a></p>"
+        for code in text.LANGUAGE_NAMES
+    )
+    return HTML(
+        f'<div class="nqp-notice nqp-page-failed" role="alert" style="background:#fdecea;'
+        f'border-left:4px solid #b42318;padding:8px 12px;margin:8px 0">{lines}'
+        f'<p style="margin:4px 0 0 0;color:#555;font-size:90%"><code>{reason}</code></p></div>'
+    )
+
+
+if ui.served_by_voila():
+    stop_after_failed_start()
