@@ -49,7 +49,7 @@ c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py)"]
 # A cell that fails does not cut the page off: Voilà goes on with the next cells, so the
 # footer still runs, the visitor arrives and the rest of the page works. The failed cell shows
 # the sentence below instead of a traceback, and the page's header says which part failed and
-# why, in the visitor's language (helpers.page.Arrival.watch_cells).
+# why, in the visitor's language (helpers.page.watch_cells).
 c.VoilaExecutor.allow_errors = True
 c.VoilaExecutor.cell_error_instruction = (
     "This part of the page could not be built. / 本部分未能生成。"

@@ -391,7 +391,7 @@ def test_the_labs_first_cell_run_ahead_sends_its_output_and_no_flood(preheated_k
 
 
 class FakeShell:
-    """What :meth:`helpers.page.Arrival.watch_cells` uses of IPython's shell: its events."""
+    """What :func:`helpers.page.watch_cells` uses of IPython's shell: events, transformers."""
 
     def __init__(self) -> None:
         from IPython.core.events import EventManager, available_events
@@ -416,7 +416,8 @@ def shell(monkeypatch):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_cell_that_fails_ahead_is_named_in_the_visitors_header(preheated, shell, lang):
+def test_a_cell_that_fails_ahead_is_named_in_the_visitors_header(preheated, fresh_start, lang):
+    shell = fresh_start
     ahead = open_page("00_start_here", build=lines)
     header = ahead.header()
     shell.run_cell()
@@ -463,8 +464,9 @@ def fresh_start(monkeypatch, shell):
     shell.input_transformers_post = []
     monkeypatch.setattr(page, "_OPENED", False)
     monkeypatch.setattr(page, "_START_FAILED", None)
+    monkeypatch.setattr(page, "_AHEAD", None)
     monkeypatch.setattr(page, "_SAID", False)
-    page.stop_after_failed_start()
+    page.watch_cells()
     return shell
 
 
@@ -494,6 +496,6 @@ def test_a_failure_after_the_page_opened_is_left_to_the_page(fresh_start, prehea
 
 def test_the_guard_is_installed_once_per_kernel(fresh_start):
     shell = fresh_start
-    page.stop_after_failed_start()
+    page.watch_cells()
     shell.run_cell(ValueError("broken"))
     assert len(shell.input_transformers_post) == 1

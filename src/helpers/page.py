@@ -17,7 +17,7 @@ English or Chinese.
 A served page whose first cell fails before ``open_page`` (its data could not be read) does not
 run its other cells: every one of them would fail in turn, as the page they use does not exist.
 The first of them says once, in both languages, that the page could not be built and why
-(:func:`stop_after_failed_start`, installed when this module is imported in a Voilà kernel).
+(:func:`watch_cells`, installed when this module is imported in a Voilà kernel).
 """
 
 from __future__ import annotations
@@ -221,8 +221,9 @@ class Page:
         arrival, self.arrival = self.arrival, None
         if arrival is None:
             return
+        global _AHEAD
+        _AHEAD = None  # what fails from here is the visitor's to see where it happens
         try:
-            arrival.unwatch_cells()
             settle()
             self.read_address(request_query(), live=True)
             self.notices.extend(
@@ -541,34 +542,9 @@ class Arrival:
         self.release = release
         self.slots: list[tuple[widgets.VBox, Callable[[Page], Any]]] = []
         self.look = widgets.Layout()  # one look for every slot: one model, not one each
-        #: Errors of the page's cells run ahead (see :meth:`watch_cells`), oldest first.
+        #: Errors of the page's cells while it runs ahead, oldest first (:func:`watch_cells`):
+        #: the visitor's header says which part failed and why (:meth:`Page.arrive`).
         self.failures: list[BaseException] = []
-        self._unwatch: Callable[[], None] = lambda: None
-
-    def watch_cells(self) -> None:
-        """Keep the error of every page cell that fails while the page runs ahead.
-
-        Voilà goes on past a failing cell (``allow_errors``, config/voila.py) and shows it as a
-        short message, never the traceback; the visitor's header then says which part failed
-        and why (:meth:`Page.arrive`), in their language.
-        """
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:
-            return
-
-        def record(result) -> None:
-            error = result.error_before_exec or result.error_in_exec
-            if error is not None:
-                self.failures.append(error)
-
-        shell.events.register("post_run_cell", record)
-        self._unwatch = lambda: shell.events.unregister("post_run_cell", record)
-
-    def unwatch_cells(self) -> None:
-        self._unwatch()
-        self._unwatch = lambda: None
 
     def slot(self, fill: Callable[[Page], Any]) -> widgets.VBox:
         """An empty box on the page, filled with ``fill(page)`` when the visitor arrives."""
@@ -696,7 +672,7 @@ def open_page(
     """
     from helpers import charts, share, static_export  # noqa: F401 -- before the visitor arrives
 
-    global _OPENED
+    global _OPENED, _AHEAD
     _OPENED = True
     if build is not None:
         build = _sharing_looks(build)
@@ -712,7 +688,7 @@ def open_page(
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
             arrival = Arrival(build, speculation, release)
-            arrival.watch_cells()
+            _AHEAD = arrival
             page = Page(name=name, lang="", arrival=arrival)
             page.views = PendingView(arrival)
             return page
@@ -724,10 +700,12 @@ def open_page(
     return page
 
 
-# --- a served page whose first cell fails -----------------------------------------------------
+# --- a served page's cells that fail ------------------------------------------------------------
 
 #: Whether :func:`open_page` has run in this kernel.
 _OPENED = False
+#: The page run ahead of its visitor in this kernel, until they arrive.
+_AHEAD: Arrival | None = None
 #: What the first cell of a served page raised before the page was opened, else None.
 _START_FAILED: BaseException | None = None
 #: Code run instead of each cell after a failed start: the first says why, the others nothing.
@@ -736,13 +714,16 @@ _SAY_WHY = "__import__('helpers.page').page.say_why_the_page_failed()\n"
 _SAID = False
 
 
-def stop_after_failed_start() -> None:
-    """In this kernel: once a cell fails before :func:`open_page` ran, run none of the cells
-    after it; the first of them shows :func:`say_why_the_page_failed` instead.
+def watch_cells() -> None:
+    """Watch this kernel's cells for errors (once per kernel). Voilà goes on past a failing
+    cell (``allow_errors``, config/voila.py) and shows it as a short message, never the trace.
 
-    Without this, a page whose data could not be read showed Voilà's short error once per
-    cell (a dozen on the lab page) and no header, as every cell uses the page that was never
-    opened.
+    - A cell that fails while a page runs ahead of its visitor: its error is kept
+      (``Arrival.failures``) for the visitor's header.
+    - A cell that fails before :func:`open_page` ran (the page's data could not be read): none
+      of the cells after it runs; the first of them shows :func:`say_why_the_page_failed`
+      instead. Without this, such a page showed Voilà's short error once per cell (a dozen on
+      the lab page) and no header, as every cell uses the page that was never opened.
     """
     from IPython import get_ipython
 
@@ -754,7 +735,11 @@ def stop_after_failed_start() -> None:
     def record(result) -> None:
         global _START_FAILED
         error = result.error_before_exec or result.error_in_exec
-        if error is not None and not _OPENED and _START_FAILED is None:
+        if error is None:
+            return
+        if _AHEAD is not None:
+            _AHEAD.failures.append(error)
+        elif not _OPENED and _START_FAILED is None:
             _START_FAILED = error
             shell.input_transformers_post.append(_skip_cell)
 
@@ -790,4 +775,4 @@ def say_why_the_page_failed() -> HTML | None:
 
 
 if ui.served_by_voila():
-    stop_after_failed_start()
+    watch_cells()

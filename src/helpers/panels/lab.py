@@ -194,8 +194,9 @@ def replace_chart_data(
         for name, rows in datasets.items()
         if shown.get(name) != rows
     ]
-    for batch in [[u] for u in updates] if in_turn else [updates] if updates else []:
-        chart._py_to_js_updates = batch
+    for batch in [[u] for u in updates] if in_turn else [updates]:
+        if batch:
+            chart._py_to_js_updates = batch
     for name, value in params.items():
         if getattr(chart.params, name, value) != value:
             setattr(chart.params, name, value)
