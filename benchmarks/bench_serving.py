@@ -79,6 +79,7 @@ import os
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
+from IPython.display import HTML, display
 
 from helpers.bundle import SERVED_PREFIX, ensure_offline_bundle
 
@@ -88,6 +89,8 @@ alt.JupyterChart._esm = (
     f"{os.environ.get('VOILA_BASE_URL', '/')}{SERVED_PREFIX}{ensure_offline_bundle().name}"
 )
 alt.JupyterChart._is_offline = True
+# ... and named ahead of the chart, as the app's pages do (helpers.charts.preload_html).
+display(HTML(f'<link rel="modulepreload" href="{alt.JupyterChart._esm}">'))
 rows = pd.DataFrame({"k": list("abcdefghij"), "v": range(5, 100, 10)})
 x = alt.param(name="x", value=50)
 bars = alt.Chart(rows).mark_bar().encode(

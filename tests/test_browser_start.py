@@ -31,8 +31,14 @@ def test_slider_changes_the_chart(app, page, artifacts):
     bundles = []
     page.on("request", lambda r: bundles.append(r.url) if "jupyterchart-offline" in r.url else None)
     open_page(page, app.url(START), HANDLE, CHART_MARKS)
-    # the Vega bundle comes once, from this server's template static files
+    # the Vega bundle comes once, from this server's template static files, named ahead of the
+    # chart by a hidden link (the chart's import finds it ready)
     assert len(bundles) == 1 and "/voila/templates/nqp/static/" in bundles[0]
+    preload = page.evaluate(
+        "() => { const l = document.querySelector('link.nqp-preload[rel=modulepreload]');"
+        " return l && [l.href, getComputedStyle(l.closest('.jp-OutputArea-child')).display]; }"
+    )
+    assert preload == [bundles[0], "none"]
     assert_no_error_text(page)
     before = chart_state(page)
     page.screenshot(path=artifacts / "start-before.png", full_page=True)

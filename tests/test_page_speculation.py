@@ -159,6 +159,37 @@ def test_charts_built_ahead_get_the_bundle_from_the_visitors_server(preheated, m
         charts.load_bundle_from("")  # back to the inline bundle for the other tests
 
 
+def test_a_page_run_ahead_names_the_bundle_for_its_charts(preheated, monkeypatch):
+    """A page whose views draw charts names the served bundle ahead of them (modulepreload,
+    under the server's base path); a page without charts does not."""
+    import altair as alt
+
+    monkeypatch.setenv("VOILA_BASE_URL", "/hub/user/ana/")
+    monkeypatch.setattr(charts, "_LIVE_CHARTS", type(charts._LIVE_CHARTS)())
+    shown = []
+    monkeypatch.setattr(page, "display", lambda *objs: shown.extend(objs))
+    try:
+        visit("00_start_here", build_counting([]))
+        assert shown == []  # no chart, no bundle
+        visit(
+            "00_start_here",
+            lambda lang: charts.live_chart(alt.Chart({"values": [{"a": 1}]}).mark_point()),
+        )
+    finally:
+        charts.load_bundle_from("")  # back to the inline bundle for the other tests
+    links = [obj.data for obj in shown if isinstance(obj, HTML) and "modulepreload" in obj.data]
+    name = charts.ensure_offline_bundle().name
+    assert links == [
+        f'<link class="nqp-preload" rel="modulepreload" '
+        f'href="/hub/user/ana/voila/templates/nqp/static/{name}">'
+    ]
+
+
+def test_the_preload_link_is_hidden_by_the_page_template():
+    template = (NOTEBOOK_DIR.parent / "share/jupyter/voila/templates/nqp/index.html.j2").read_text()
+    assert ".jp-OutputArea-child:has(link.nqp-preload)" in template
+
+
 def test_a_voila_kernel_never_holds_the_inline_bundle(monkeypatch):
     """Charts made in a kernel Voilà started wait for the served bundle's address; the 0.9 MB
     inline bundle is never read there (it stayed in every kernel's memory)."""

@@ -687,6 +687,8 @@ def open_page(
             if build is not None:
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
+                if charts.drew_charts():
+                    display(HTML(charts.preload_html()))  # hidden by the page template
             arrival = Arrival(build, speculation, release)
             _AHEAD = arrival
             page = Page(name=name, lang="", arrival=arrival)
