@@ -99,15 +99,18 @@ class App:
         return kernels
 
 
-def start_app(root: Path, log_path: Path, extra_args: tuple[str, ...] = ()) -> App:
-    """Serve ``root`` as ``helpers.serve`` does; ``extra_args`` override settings for a test."""
+def start_app(
+    root: Path, log_path: Path, extra_args: tuple[str, ...] = (), env: dict | None = None
+) -> App:
+    """Serve ``root`` as ``helpers.serve`` does; ``extra_args`` override settings for a test,
+    ``env`` adds environment variables."""
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
         [*voila_command(port, root=root), *extra_args],
         cwd=REPO_ROOT,
-        env=voila_environment(),
+        env={**voila_environment(), **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -20,7 +20,7 @@ import weakref
 import altair as alt
 import pandas as pd
 
-from helpers import text, ui
+from helpers import text, ui, vega_cache
 from helpers.bundle import SERVED_PREFIX, ensure_offline_bundle
 
 #: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -129,10 +129,57 @@ def live_chart(chart: alt.TopLevelMixin, css_class: str | None = None) -> alt.Ju
     """
     _enable_offline()
     widget = alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False})
+    if ui.served_by_voila():
+        _use_compiled(widget)
     _LIVE_CHARTS.add(widget)
     if css_class:
         widget.add_class(css_class)
     return widget
+
+
+def _use_compiled(widget: alt.JupyterChart) -> None:
+    """Send the chart as Vega compiled ahead (:mod:`helpers.vega_cache`), if it is there; else
+    as Vega-Lite, and queue it for compiling. Vega-embed hovers Vega's marks by default, and
+    not Vega-Lite's; ``hover`` is set off so that both draw and behave the same."""
+    key = vega_cache.spec_key(widget.spec or {})
+    if key is None:
+        return
+    vega = vega_cache.compiled(key)
+    if vega is None:
+        vega_cache.request(key, widget.spec)
+        return
+    widget.embed_options = {**widget.embed_options, "hover": False}
+    widget.spec = vega
+
+
+def _vega_data(spec: dict) -> list[dict]:
+    """Compiled Vega's inline datasets (Vega-Lite's ``data`` is one dict, not a list)."""
+    data = spec.get("data")
+    if "datasets" in spec or not isinstance(data, list):
+        return []
+    return [d for d in data if isinstance(d, dict) and "name" in d and "values" in d]
+
+
+def shown_rows(spec: dict) -> dict[str, list]:
+    """A live chart's named datasets: Vega-Lite's ``datasets``, or compiled Vega's ``data``."""
+    if "datasets" in spec:
+        return dict(spec["datasets"])
+    return {d["name"]: d["values"] for d in _vega_data(spec)}
+
+
+def remember_shown(spec: dict, rows: dict[str, list], params: dict[str, object]) -> None:
+    """Write new rows and parameter values into a live chart's spec in place (Vega-Lite or
+    compiled Vega), so that a view created later starts from what the chart shows."""
+    named = spec.get("datasets", {})
+    for name, values in rows.items():
+        if name in named:
+            named[name] = values
+    for entry in _vega_data(spec):
+        if entry["name"] in rows:
+            entry["values"] = rows[entry["name"]]
+    for param in [*spec.get("params", []), *spec.get("signals", [])]:
+        if param.get("name") in params and "value" in param:
+            param["value"] = params[param["name"]]
 
 
 def region_name_column(lang: str) -> str:

@@ -188,7 +188,7 @@ def replace_chart_data(
         chart.chart = rebuild()
         return "chart"
     spec = chart.spec or {}
-    shown = spec.get("datasets", {})
+    shown = charts.shown_rows(spec)
     updates = [
         {"namespace": "data", "name": name, "scope": [], "value": rows}
         for name, rows in datasets.items()
@@ -200,12 +200,7 @@ def replace_chart_data(
     for name, value in params.items():
         if getattr(chart.params, name, value) != value:
             setattr(chart.params, name, value)
-    for name, rows in datasets.items():
-        if name in shown:
-            shown[name] = rows
-    for param in spec.get("params", []):
-        if param.get("name") in params:
-            param["value"] = params[param["name"]]
+    charts.remember_shown(spec, dict(datasets), params)
     return "data"
 
 
