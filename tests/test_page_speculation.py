@@ -165,7 +165,6 @@ def test_a_page_run_ahead_names_the_bundle_for_its_charts(preheated, monkeypatch
     import altair as alt
 
     monkeypatch.setenv("VOILA_BASE_URL", "/hub/user/ana/")
-    monkeypatch.setattr(charts, "_LIVE_CHARTS", type(charts._LIVE_CHARTS)())
     shown = []
     monkeypatch.setattr(page, "display", lambda *objs: shown.extend(objs))
     try:

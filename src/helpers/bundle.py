@@ -43,6 +43,17 @@ def offline_bundle_path() -> Path:
     return BUNDLE_CACHE / bundle_name()
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write ``path`` through a temporary file and a rename: a concurrent reader (another
+    kernel, the compiler process) sees the old file or the whole new one, never half of it."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    if isinstance(data, bytes):
+        partial.write_bytes(data)
+    else:
+        partial.write_text(data, encoding="utf-8")
+    partial.replace(path)
+
+
 def ensure_offline_bundle() -> Path:
     """Write JupyterChart's offline bundle to the cache and the template's static folder, once.
 
@@ -62,7 +73,5 @@ def ensure_offline_bundle() -> Path:
     served = TEMPLATE_STATIC / path.name
     if not served.exists():
         TEMPLATE_STATIC.mkdir(parents=True, exist_ok=True)
-        partial = served.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(path.read_bytes())
-        partial.replace(served)
+        write_atomically(served, path.read_bytes())
     return path

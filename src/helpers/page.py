@@ -482,6 +482,17 @@ class Speculation:
             self.builds[lang] = (views, [_instances[key] for key in set(_instances) - before])
 
     @property
+    def draws_charts(self) -> bool:
+        """Whether a build made a live chart (the page then names the Vega bundle ahead)."""
+        import altair as alt
+
+        return any(
+            isinstance(widget, alt.JupyterChart)
+            for _, made in self.builds.values()
+            for widget in made
+        )
+
+    @property
     def languages(self) -> list[str]:
         """The languages whose views are ready."""
         return [lang for lang, (views, _) in self.builds.items() if views is not self._FAILED]
@@ -687,7 +698,7 @@ def open_page(
             if build is not None:
                 charts.defer_bundle()  # its address is the visitor's; known when they arrive
                 speculation = Speculation(build, [text.get_language(), *text.LANGUAGE_NAMES])
-                if charts.drew_charts():
+                if speculation.draws_charts:
                     display(HTML(charts.preload_html()))  # hidden by the page template
             arrival = Arrival(build, speculation, release)
             _AHEAD = arrival

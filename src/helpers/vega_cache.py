@@ -18,6 +18,7 @@ Light on purpose (no Altair, no pandas): the compiler process imports only this 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from helpers.bundle import BUNDLE_CACHE
+from helpers.bundle import BUNDLE_CACHE, write_atomically
 
 try:
     import fcntl
@@ -54,8 +55,13 @@ def spec_key(spec: Mapping[str, Any]) -> str | None:
         text = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return None
-    seed = f"vl-convert {version('vl-convert-python')} vega-lite {VEGA_LITE}\n"
-    return hashlib.sha256((seed + text).encode("utf-8")).hexdigest()[:40]
+    return hashlib.sha256((_seed() + text).encode("utf-8")).hexdigest()[:40]
+
+
+@functools.cache
+def _seed() -> str:
+    """What else a compiled spec depends on: the compiler and its Vega-Lite (read once)."""
+    return f"vl-convert {version('vl-convert-python')} vega-lite {VEGA_LITE}\n"
 
 
 def compiled(key: str) -> dict | None:
@@ -81,9 +87,7 @@ def request(key: str, spec: Mapping[str, Any]) -> bool:
         PENDING.mkdir(parents=True, exist_ok=True)
         target = PENDING / f"{key}.json"
         if not target.exists():
-            partial = PENDING / f"{key}.{os.getpid()}.part"
-            partial.write_text(json.dumps(spec), encoding="utf-8")
-            partial.replace(target)  # atomic: the compiler never reads half a spec
+            write_atomically(target, json.dumps(spec))
         _start_compiler()
     except OSError:
         log.warning("could not queue a chart for compiling", exc_info=True)
@@ -129,9 +133,7 @@ def compile_pending() -> int:
                 except Exception as exc:  # any spec the compiler refuses
                     (CACHE / f"{key}.failed").write_text(f"{type(exc).__name__}: {exc}\n")
                 else:
-                    partial = CACHE / f"{key}.{os.getpid()}.part"
-                    partial.write_text(json.dumps(vega), encoding="utf-8")
-                    partial.replace(CACHE / f"{key}.json")
+                    write_atomically(CACHE / f"{key}.json", json.dumps(vega))
                     done += 1
                 path.unlink(missing_ok=True)
         _trim()

@@ -97,11 +97,6 @@ def preload_html() -> str:
     return f'<link class="nqp-preload" rel="modulepreload" href="{html.escape(href)}">'
 
 
-def drew_charts() -> bool:
-    """Whether this kernel has made a live chart."""
-    return bool(_LIVE_CHARTS)
-
-
 @functools.cache
 def _enable_offline() -> None:
     """Make JupyterChart load Vega from the kernel (the cached bundle), never from a CDN.
