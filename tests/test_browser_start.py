@@ -64,6 +64,55 @@ def test_slider_changes_the_chart(app, page, artifacts):
     page.log.assert_clean()
 
 
+def test_chart_follows_the_slider_in_the_browser_before_the_kernel_answers(app, page, artifacts):
+    """The chart's year follows the slider in the browser (helpers.widgets.FollowValue): with
+    every message from the kernel held back, a key press still redraws the chart, and only the
+    caption (written by the kernel) waits. Released, the kernel's caption follows and the chart
+    stays on the slider's year (the kernel does not send an older year back)."""
+    held: list = []  # (socket to the page, message)
+    holding = {"on": False}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_kernel(message) -> None:
+            if holding["on"]:
+                held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_kernel)
+
+    page.route_web_socket("**/api/kernels/**", route)
+    open_page(page, app.url(START), HANDLE, CHART_MARKS)
+    page.wait_for_timeout(500)  # the page quiet: the link is in place
+    before = chart_state(page)
+    year = int(before["readout"])
+
+    holding["on"] = True
+    page.focus(HANDLE)
+    page.keyboard.press("ArrowLeft")
+    wait_for_new_html(page, CHART_SVG, before["svg"], timeout=5_000)
+    page.wait_for_timeout(300)
+    away = chart_state(page)
+    page.screenshot(path=artifacts / "start-kernel-away.png")
+    assert away["title"] == f"R&D intensity by province, {year - 1}"
+    assert away["caption"] == before["caption"]  # the kernel's part has not come yet
+    assert held, "the kernel's replies were not held back"
+
+    holding["on"] = False
+    for ws, message in held:
+        ws.send(message)
+    page.wait_for_function(
+        "want => document.querySelector('.nqp-caption').innerText.includes(want)",
+        arg=f"In {year - 1},",
+        timeout=15_000,
+    )
+    page.wait_for_timeout(300)
+    assert page.text_content(f"{CHART_SVG} .role-title-text").endswith(str(year - 1))
+    page.log.assert_clean()
+
+
 def started_since(app, before: set[int]) -> list[int]:
     return [kernel.pid for kernel in app.kernels() if kernel.pid not in before]
 

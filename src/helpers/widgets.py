@@ -1,6 +1,6 @@
 """Small browser-side widgets ipywidgets lacks: download, copy, and keeping the address current.
 
-Both are anywidgets with their JavaScript inline (a few lines, no CDN, no build step), so they
+All are anywidgets with their JavaScript inline (a few lines, no CDN, no build step), so they
 work offline in JupyterLab and in the served app.
 
 - :class:`DownloadButton` asks Python for the file when clicked (so nothing is computed until
@@ -9,6 +9,8 @@ work offline in JupyterLab and in the served app.
   HTTP on a network, where the clipboard API is not available).
 - :class:`AddressBar` keeps the page's address in step with its state (``history.replaceState``),
   so the address bar is always a link to what is on screen and a reload keeps it.
+- :class:`FollowValue` (invisible) makes a chart's parameter follow a slider in the browser, so
+  the chart redraws on the key press instead of after a round trip to the kernel.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 from collections.abc import Callable
 
 import anywidget
+import ipywidgets
 import traitlets
 
 log = logging.getLogger("helpers.widgets")
@@ -160,3 +163,86 @@ class AddressBar(anywidget.AnyWidget):
 
     _esm = _ADDRESS_ESM
     query = traitlets.Unicode("").tag(sync=True)
+
+
+_FOLLOW_ESM = """
+const PREFIX = "IPY_MODEL_";
+
+async function modelOf(manager, ref) {
+  // A model made after the page connected may not be registered yet: ask again, briefly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await manager.get_model(ref.slice(PREFIX.length));
+    } catch (error) {
+      if (attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function initialize({ model }) {
+  let stop = () => {};
+  let closed = false;
+  (async () => {
+    const manager = model.widget_manager;
+    const [source, chart] = await Promise.all([
+      modelOf(manager, model.get("source")),
+      modelOf(manager, model.get("chart")),
+    ]);
+    if (closed) return;
+    const follow = () => {
+      const value = source.get("value");
+      const allowed = model.get("values");
+      if (allowed !== null && !allowed.includes(value)) return;  // the kernel says why
+      const name = model.get("param");
+      const params = chart.get("_params") || {};
+      if (params[name] === value) return;
+      chart.set("_params", { ...params, [name]: value });
+      chart.save_changes();
+    };
+    source.on("change:value", follow);
+    stop = () => source.off("change:value", follow);
+    model.set("linked", true);  // from now on the kernel leaves this parameter to the browser
+    model.save_changes();
+  })().catch((error) => console.warn("[nqp] the chart follows its slider via the kernel", error));
+  return () => { closed = true; stop(); };
+}
+export default { initialize };
+"""
+
+
+class FollowValue(anywidget.AnyWidget):
+    """Invisible: in the browser, a chart's parameter ``param`` follows ``source.value``.
+
+    A chart that follows its slider through the kernel waits for the round trip before it
+    redraws; linked here, it redraws on the key press, as ``ipywidgets.jslink`` does for two
+    widgets (which cannot reach into a chart's parameters). The kernel still sees every value:
+    the chart sends its parameters back, and the page's own callback checks the value and
+    updates what Python draws (captions, tables). It sets the parameter with :meth:`set`.
+
+    ``values``, if given, are the only ones followed: a year with no data is left to the
+    kernel, which explains it. ``linked`` is set by the browser once the link is in place.
+    """
+
+    _esm = _FOLLOW_ESM
+    source = traitlets.Instance(ipywidgets.ValueWidget).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
+    chart = traitlets.Instance(ipywidgets.DOMWidget).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
+    param = traitlets.Unicode().tag(sync=True)
+    values = traitlets.List(default_value=None, allow_none=True).tag(sync=True)
+    linked = traitlets.Bool(False).tag(sync=True)
+
+    def set(self, value) -> None:
+        """Set the parameter in the kernel's chart. Once the browser has linked it, the value
+        is not sent back: with fast key presses the kernel's value can be one the browser has
+        already moved past, and sending it would draw the chart back a step. Unlinked (a
+        notebook run headless, a browser where the link failed), it is sent as usual."""
+        chart, param = self.chart, self.param
+        if not self.linked:
+            setattr(chart.params, param, value)
+            return
+        with chart._lock_property(_params={**chart._params, param: value}):
+            setattr(chart.params, param, value)

@@ -19,6 +19,7 @@ from helpers import charts, text, ui
 from helpers.charts import challenges as cc
 from helpers.panels import figure, year_slider
 from helpers.panels.foundations import checked_choice, checked_year
+from helpers.widgets import FollowValue
 
 __all__ = [
     "averaging_lesson",
@@ -218,6 +219,8 @@ def averaging_lesson(panel: pd.DataFrame, lang: str | None = None) -> widgets.VB
     )
     method.add_class("nqp-lesson-method")
     slider = year_slider(years, state["year"], "nqp-lesson-year", lang)
+    # the chart redraws in the browser on the key press; the kernel checks and follows
+    follow = FollowValue(source=slider, chart=chart, param="year", values=years)
     example = widgets.HTML(cc.averaging_example(bars, lines, panel, state["year"], lang))
     example.add_class("nqp-lesson-example")
     frame = figure(
@@ -237,7 +240,7 @@ def averaging_lesson(panel: pd.DataFrame, lang: str | None = None) -> widgets.VB
     @ui.guarded(status, text.t("error.redraw", lang))
     def pick_year(change: dict) -> None:
         year = state["year"] = checked_year(change["new"], years, lang)
-        chart.params.year = year
+        follow.set(year)
 
         def texts() -> None:  # after the chart has redrawn (ui.Later)
             example.value = cc.averaging_example(bars, lines, panel, year, lang)

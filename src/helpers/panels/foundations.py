@@ -17,6 +17,7 @@ import pandas as pd
 from helpers import charts, text, ui
 from helpers.charts import foundations as fc
 from helpers.panels import figure, year_slider
+from helpers.widgets import FollowValue
 
 
 def checked_choice(value: object, allowed: Sequence, lang: str) -> object:
@@ -89,6 +90,8 @@ def base_profile(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     )
     region_picker.add_class("nqp-base-region")
     base_year = year_slider(years, state["year"], "nqp-base-year", lang, width="360px")
+    # the chart redraws in the browser on the key press; the kernel checks and follows
+    follow = FollowValue(source=base_year, chart=chart, param="year", values=years)
     frame = figure(
         chart,
         fc.base_caption(shares, inputs, state["region"], state["year"], lang),
@@ -104,7 +107,7 @@ def base_profile(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
 
     def redraw() -> None:
         chart.params.region = state["region"]
-        chart.params.year = state["year"]
+        follow.set(state["year"])
         later(texts)
 
     @ui.guarded(status, text.t("error.redraw", lang))

@@ -7,13 +7,15 @@ import pandas as pd
 
 from helpers import charts, text, ui
 from helpers.panels import complete_years, display_table, figure, year_slider
+from helpers.widgets import FollowValue
 
 
 def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
     """A year slider driving the R&D intensity ranking (the start page's example).
 
-    Moving the slider only sets the chart's ``year`` parameter; the data stays in the browser.
-    The value arriving from the browser is checked against the years that have data.
+    Moving the slider only sets the chart's ``year`` parameter, in the browser
+    (:class:`helpers.widgets.FollowValue`); the data stays there. The value arriving in the
+    kernel is checked against the years that have data.
     """
     lang = lang or text.get_language()
     rows = panel[(panel["indicator"] == "rd_intensity") & ~panel["derived"]]
@@ -23,6 +25,8 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         charts.intensity_ranking(rows, latest, lang), css_class="nqp-chart-ranking"
     )
     slider = year_slider(years, latest, "nqp-year-slider", lang)
+    # the chart redraws in the browser on the key press; the kernel checks and follows
+    follow = FollowValue(source=slider, chart=chart, param="year", values=years)
 
     def rows_for(year: int) -> pd.DataFrame:
         return rows[rows["year"] == year].sort_values("value", ascending=False)
@@ -46,7 +50,7 @@ def year_explorer(panel: pd.DataFrame, lang: str | None = None) -> widgets.VBox:
         year = int(change["new"])
         if year not in years:
             raise ValueError(text.t("error.no_year_data", lang, year=year))
-        chart.params.year = year
+        follow.set(year)
 
         def caption_and_table() -> None:  # after the chart has redrawn (ui.Later)
             frame.caption.value = charts.ranking_caption(rows, year, lang)

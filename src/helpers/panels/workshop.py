@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from helpers import charts, text, ui
+from helpers.widgets import FollowValue
 from helpers.workshop import Answer, Exercise
 
 
@@ -142,6 +143,8 @@ def predict_reveal(
     again = widgets.Button(description=text.t("workshop.again", lang), disabled=True)
     again.add_class(f"nqp-again-{key}")
     chart = charts.live_chart(guess_chart(exercise, lang), css_class=f"nqp-guess-chart-{key}")
+    # the chart redraws in the browser on the key press; the kernel checks and follows
+    follow = FollowValue(source=guess, chart=chart, param="guess")
     result = widgets.HTML("")
     result.add_class(f"nqp-reveal-text-{key}")
     status = ui.status_area()
@@ -152,7 +155,7 @@ def predict_reveal(
         value = float(change["new"])
         if not exercise.guess_min <= value <= exercise.guess_max:
             raise ValueError(text.t("workshop.out_of_range", lang))
-        chart.params.guess = value
+        follow.set(value)
         if "answer" in revealed:
             result.value = reveal_html(exercise, revealed["answer"], value, lang)
 
