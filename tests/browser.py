@@ -47,3 +47,31 @@ def assert_no_error_text(page: Page) -> None:
     text = visible_text(page)
     assert VOILA_CELL_ERROR not in text, text[:2000]
     assert "Traceback" not in text, text[:2000]
+
+
+class KernelHold:
+    """Holds back every message from the page's kernels while ``on`` (a kernel that is slow to
+    answer), and lets them through, in order, on :meth:`release`. Install before the page
+    loads: ``hold = KernelHold(page)``."""
+
+    def __init__(self, page: Page) -> None:
+        self.on = False
+        self.held: list = []  # (socket to the page, message)
+        page.route_web_socket("**/api/kernels/**", self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_kernel(message) -> None:
+            if self.on:
+                self.held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_kernel)
+
+    def release(self) -> None:
+        self.on = False
+        held, self.held = self.held, []
+        for ws, message in held:
+            ws.send(message)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_no_error_text, open_page, scroll_to, wait_for_new_html
+from tests.browser import (
+    KernelHold,
+    assert_no_error_text,
+    open_page,
+    scroll_to,
+    wait_for_new_html,
+)
 from tests.conftest import RENDER_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
@@ -77,6 +83,12 @@ def readout(page, name: str, column: str = "scenario") -> str:
 
 def slider_value(page, lever: str) -> str:
     return page.inner_text(f"{lever} .widget-readout")
+
+
+#: The chart's drawn elements (leaves of its SVG), sorted: what it shows, whatever the order
+#: Vega put them in (axis ticks entering in another order draw the same chart).
+DRAWN_JS = """sel => Array.from(document.querySelector(sel).querySelectorAll('*'))
+    .filter(e => e.children.length === 0).map(e => e.outerHTML).sort()"""
 
 
 def wait_for_new_chart(page, selector: str, old: str) -> None:
@@ -212,6 +224,53 @@ def test_stepping_a_lever_up_and_back_shows_the_same_numbers_at_every_step(app, 
         )
     screenshot(page, artifacts / "lab-stepped-back.png")
     assert state(page)["readouts"] == seen[0]["readouts"]
+    assert_no_error_text(page)
+    page.log.assert_clean()
+
+
+def test_a_step_worked_out_ahead_is_drawn_before_the_kernel_answers(app, page, artifacts):
+    """After a step, the kernel works out the next steps either way and sends their rows to
+    the browser (helpers.widgets.ChartFeed): with every message from the kernel held back, the
+    next key press still redraws the chart, and the readouts (the kernel's) wait. A step back
+    is drawn from rows sent ahead too, identical to what the kernel drew there."""
+    hold = KernelHold(page)
+    open_lab(page, app)
+    handle = f"{RD} .noUi-handle"
+    before = state(page)
+    page.focus(handle)
+    page.keyboard.press("ArrowRight")
+    wait_for_new_readouts(page, before["readouts"])
+    wait_for_new_chart(page, CHART_SVG, before["chart"])
+    page.wait_for_timeout(800)  # the kernel's spare time: the steps either way are sent
+    first = state(page)
+    first_titles = titles(page)
+    first_drawn = page.evaluate(DRAWN_JS, CHART_SVG)
+
+    hold.on = True
+    page.keyboard.press("ArrowRight")
+    wait_for_new_html(page, CHART_SVG, first["chart"], timeout=5_000)
+    page.wait_for_timeout(400)  # the small multiples, drawn after the R&D intensity view
+    away = state(page)
+    screenshot(page, artifacts / "lab-step-drawn-ahead.png")
+    assert away["readouts"] == first["readouts"]  # the kernel's part has not come yet
+    assert away["chart"] != first["chart"] and titles(page) == first_titles
+    assert hold.held, "the kernel's replies were not held back"
+    hold.release()
+    wait_for_new_readouts(page, first["readouts"])
+    page.wait_for_timeout(800)
+    assert page.inner_html(CHART_SVG) == away["chart"]  # the kernel's answer: the same rows
+
+    hold.on = True
+    page.keyboard.press("ArrowLeft")
+    wait_for_new_html(page, CHART_SVG, away["chart"], timeout=5_000)
+    page.wait_for_timeout(400)
+    assert page.evaluate(DRAWN_JS, CHART_SVG) == first_drawn
+    hold.release()
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel).innerText === want",
+        arg=[READOUTS, first["readouts"]],
+        timeout=ANSWER_MS,
+    )
     assert_no_error_text(page)
     page.log.assert_clean()
 

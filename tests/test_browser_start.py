@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from tests.browser import RENDER_TIMEOUT_MS, assert_no_error_text, open_page, wait_for_new_html
+from tests.browser import (
+    RENDER_TIMEOUT_MS,
+    KernelHold,
+    assert_no_error_text,
+    open_page,
+    wait_for_new_html,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -69,27 +75,13 @@ def test_chart_follows_the_slider_in_the_browser_before_the_kernel_answers(app, 
     every message from the kernel held back, a key press still redraws the chart, and only the
     caption (written by the kernel) waits. Released, the kernel's caption follows and the chart
     stays on the slider's year (the kernel does not send an older year back)."""
-    held: list = []  # (socket to the page, message)
-    holding = {"on": False}
-
-    def route(ws) -> None:
-        server = ws.connect_to_server()
-
-        def from_kernel(message) -> None:
-            if holding["on"]:
-                held.append((ws, message))
-            else:
-                ws.send(message)
-
-        server.on_message(from_kernel)
-
-    page.route_web_socket("**/api/kernels/**", route)
+    hold = KernelHold(page)
     open_page(page, app.url(START), HANDLE, CHART_MARKS)
     page.wait_for_timeout(500)  # the page quiet: the link is in place
     before = chart_state(page)
     year = int(before["readout"])
 
-    holding["on"] = True
+    hold.on = True
     page.focus(HANDLE)
     page.keyboard.press("ArrowLeft")
     wait_for_new_html(page, CHART_SVG, before["svg"], timeout=5_000)
@@ -98,11 +90,9 @@ def test_chart_follows_the_slider_in_the_browser_before_the_kernel_answers(app, 
     page.screenshot(path=artifacts / "start-kernel-away.png")
     assert away["title"] == f"R&D intensity by province, {year - 1}"
     assert away["caption"] == before["caption"]  # the kernel's part has not come yet
-    assert held, "the kernel's replies were not held back"
+    assert hold.held, "the kernel's replies were not held back"
 
-    holding["on"] = False
-    for ws, message in held:
-        ws.send(message)
+    hold.release()
     page.wait_for_function(
         "want => document.querySelector('.nqp-caption').innerText.includes(want)",
         arg=f"In {year - 1},",

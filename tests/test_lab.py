@@ -283,6 +283,57 @@ def test_after_a_slider_move_the_steps_either_side_are_worked_out_the_way_it_mov
     assert lab.runs == runs
 
 
+# ------------------------------------------------------------------ rows sent ahead to the browser
+
+
+def feed_messages(lab, monkeypatch) -> list[dict]:
+    """What the lab sends the browser's ChartFeed (helpers.widgets), once the browser has it."""
+    sent: list[dict] = []
+    monkeypatch.setattr(lab.feed, "send", lambda content, buffers=None: sent.append(content))
+    lab.feed.linked = True  # as the browser does once the feed is in place
+    return sent
+
+
+def test_once_the_browser_has_the_feed_the_rows_go_through_it(lab, monkeypatch):
+    through_chart = []
+    lab.chart.observe(lambda c: through_chart.append(c["new"]), names="_py_to_js_updates")
+    sent = feed_messages(lab, monkeypatch)
+    assert [m["type"] for m in sent] == ["current"]  # what is shown, as soon as it is linked
+    first = sent[0]
+    assert first["shown"] is True  # the browser has just drawn it: no second drawing
+    assert first["positions"] == [slider.value for slider in lab.feed.sources]
+    names = [lab_charts.INTENSITY_DATA, lab_charts.OUTPUTS_DATA]
+    assert [name for name, _rows in first["data"]] == names  # the view beside the slider first
+
+    lever_slider(lab, "talent_recruitment").value = 1000
+    assert no_error(lab) and through_chart == []
+    moved = sent[-1]
+    assert (moved["type"], moved["shown"]) == ("current", False)
+    assert moved["serial"] == first["serial"] + 1
+    assert moved["positions"] == [slider.value for slider in lab.feed.sources]
+    assert moved["run"] != first["run"] and moved["data"] != first["data"]
+    # the chart's spec follows all the same: a view made later starts from what is shown
+    assert [lab.chart.spec["datasets"][name] for name in names] == [r for _, r in moved["data"]]
+
+    lab.scope_picker.value = "CN-HL"  # the sliders now mean one province: a new base
+    assert sent[-1]["type"] == "current" and sent[-1]["serial"] == moved["serial"] + 1
+    assert sent[-1]["run"] == moved["run"]  # the same scenario, shown as before
+
+
+def test_a_step_worked_out_ahead_goes_to_the_browser_as_the_kernel_would_show_it(lab, monkeypatch):
+    sent = feed_messages(lab, monkeypatch)
+    slider = lever_slider(lab, "talent_recruitment")
+    spec = lab.parameters["talent_recruitment"]
+    lab._run_ahead(spec, 100.0)
+    ahead = sent[-1]
+    assert ahead["type"] == "ahead" and ahead["of"] == sent[0]["serial"]
+    assert lab.feed.sources[ahead["index"]] is slider and ahead["value"] == 100
+    slider.value = 100
+    shown = sent[-1]
+    assert shown["type"] == "current" and shown["positions"][ahead["index"]] == 100
+    assert (shown["run"], shown["data"]) == (ahead["run"], ahead["data"])
+
+
 def test_all_three_provinces_move_together_keeping_their_differences(lab, baseline):  # noqa: F811
     own = np.array([baseline.value("rd_intensity", r) for r in NE_PROVINCES])
     slider = lever_slider(lab, "rd_intensity_target")

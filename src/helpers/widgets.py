@@ -11,6 +11,8 @@ work offline in JupyterLab and in the served app.
   so the address bar is always a link to what is on screen and a reload keeps it.
 - :class:`FollowValue` (invisible) makes a chart's parameter follow a slider in the browser, so
   the chart redraws on the key press instead of after a round trip to the kernel.
+- :class:`ChartFeed` (invisible) draws a chart's rows in the browser from rows the kernel worked
+  out ahead, so that a step of a slider driving a model redraws on the key press too.
 """
 
 from __future__ import annotations
@@ -246,3 +248,153 @@ class FollowValue(anywidget.AnyWidget):
             return
         with chart._lock_property(_params={**chart._params, param: value}):
             setattr(chart.params, param, value)
+
+
+_FEED_ESM = """
+const PREFIX = "IPY_MODEL_";
+
+async function modelOf(manager, ref) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await manager.get_model(ref.slice(PREFIX.length));
+    } catch (error) {
+      if (attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+const same = (a, b) => Math.abs(a - b) <= 1e-7 * Math.max(1, Math.abs(a));
+
+function initialize({ model }) {
+  let stop = () => {};
+  let closed = false;
+  (async () => {
+    const manager = model.widget_manager;
+    const chart = await modelOf(manager, model.get("chart"));
+    const sources = await Promise.all(model.get("sources").map((ref) => modelOf(manager, ref)));
+    if (closed) return;
+    let current = null;  // the kernel's state: {serial, run, positions, data}
+    let ahead = [];  // runs one slider step from it: {of, run, index, value, data}
+    let drawn = null;  // the run the chart shows, if it came from here
+    let moved = false;  // the sliders were last moved by the visitor (not by the kernel)
+
+    const draw = (entry) => {
+      if (entry.run === drawn) return;
+      drawn = entry.run;
+      // each dataset in its own step: the view beside the slider is redrawn first
+      entry.data.forEach(([name, rows], i) => {
+        const update = () => chart.set_state({
+          _py_to_js_updates: [{ namespace: "data", name, scope: [], value: rows }],
+        });
+        if (i === 0) update(); else setTimeout(update, 0);
+      });
+    };
+
+    const redraw = () => {
+      if (current === null) return;
+      const now = sources.map((s) => s.get("value"));
+      const differ = [];
+      now.forEach((v, i) => { if (!same(v, current.positions[i])) differ.push(i); });
+      if (differ.length === 0) { draw(current); return; }
+      if (!moved || differ.length !== 1) return;  // the kernel's answer will come
+      const i = differ[0];
+      const entry = ahead.find((e) => e.index === i && same(e.value, now[i]));
+      if (entry) draw(entry);
+    };
+
+    const onValue = (_model, _value, options) => {
+      moved = Boolean(options && options.updated_view);  // a slider's own view: the visitor
+      redraw();
+    };
+    const onMessage = (msg) => {
+      if (!msg || typeof msg !== "object") return;
+      if (msg.type === "current") {
+        current = msg;
+        if (msg.shown && drawn === null) drawn = msg.run;  // the chart was made with these rows
+        ahead = ahead.filter((e) => e.of === msg.serial);
+      } else if (msg.type === "ahead" && current !== null && msg.of === current.serial) {
+        ahead.push(msg);
+      } else return;
+      redraw();
+    };
+    sources.forEach((s) => s.on("change:value", onValue));
+    model.on("msg:custom", onMessage);
+    stop = () => {
+      sources.forEach((s) => s.off("change:value", onValue));
+      model.off("msg:custom", onMessage);
+    };
+    model.set("linked", true);  // from now on the kernel sends the chart's rows here
+    model.save_changes();
+  })().catch((error) => console.warn("[nqp] the chart takes its rows from the kernel", error));
+  return () => { closed = true; stop(); };
+}
+export default { initialize };
+"""
+
+
+class ChartFeed(anywidget.AnyWidget):
+    """Invisible: draws a live chart's named datasets in the browser, from rows the kernel sent
+    ahead of the visitor's key press.
+
+    The kernel sends the rows of what it shows (:meth:`show`, with the positions of
+    ``sources``, the sliders the state is set with) and, when it has worked them out, the rows
+    of the scenarios one slider step away (:meth:`ahead`). When the visitor moves one slider
+    to a position whose rows came ahead, the browser draws them at once; otherwise the chart
+    waits for the kernel's :meth:`show`. The browser only draws rows made for the positions
+    its sliders are at, so a message that arrives late never draws the chart back a step.
+
+    ``linked`` is set by the browser once the feed is in place; until then (and in a kernel
+    without a browser) the page updates the chart itself. A view created later starts from
+    the chart's spec, which the page keeps up to date (:func:`helpers.charts.remember_shown`).
+    """
+
+    _esm = _FEED_ESM
+    sources = traitlets.List(traitlets.Instance(ipywidgets.ValueWidget)).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
+    chart = traitlets.Instance(ipywidgets.DOMWidget).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
+    linked = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._serial = 0
+
+    def show(
+        self,
+        run: str,
+        positions: list[float],
+        datasets: list[tuple[str, list]],
+        *,
+        drawn: bool = False,
+    ) -> None:
+        """The rows of the state shown (``run`` names it), made with the sliders at
+        ``positions``; drawn in the order given. ``drawn``: the chart's spec has these rows
+        already (the first message, when the browser has just made the chart): not redrawn."""
+        self._serial += 1
+        self.send(
+            {
+                "type": "current",
+                "serial": self._serial,
+                "shown": drawn,
+                "run": run,
+                "positions": [float(p) for p in positions],
+                "data": [[name, rows] for name, rows in datasets],
+            }
+        )
+
+    def ahead(self, run: str, index: int, value: float, datasets: list[tuple[str, list]]) -> None:
+        """The rows of the state with slider ``sources[index]`` at ``value`` and the others as
+        in the last :meth:`show`."""
+        self.send(
+            {
+                "type": "ahead",
+                "of": self._serial,
+                "run": run,
+                "index": int(index),
+                "value": float(value),
+                "data": [[name, rows] for name, rows in datasets],
+            }
+        )

@@ -103,6 +103,7 @@ from helpers.panels.lab_text import (
 )
 from helpers.presets import PRESETS, preset_levers
 from helpers.scenario import parse_scenario, parse_scenario_lenient
+from helpers.widgets import ChartFeed
 
 log = logging.getLogger("helpers.panels.lab")
 
@@ -141,6 +142,7 @@ def replace_chart_data(
     params: Mapping[str, Any] | None = None,
     *,
     in_turn: bool = False,
+    send: bool = True,
 ) -> str:
     """Send new rows for named datasets of a live chart, without re-sending the chart.
 
@@ -159,6 +161,9 @@ def replace_chart_data(
         Send each dataset in its own message, in the order given, so that the browser redraws
         the view reading the first one before it has received the rest (otherwise one message
         and one redraw).
+    send
+        False: the rows reach the browser another way (:class:`helpers.widgets.ChartFeed`);
+        parameters are set and the spec is kept up to date all the same.
 
     Returns
     -------
@@ -194,7 +199,7 @@ def replace_chart_data(
         for name, rows in datasets.items()
         if shown.get(name) != rows
     ]
-    for batch in [[u] for u in updates] if in_turn else [updates]:
+    for batch in ([[u] for u in updates] if in_turn else [updates]) if send else []:
         if batch:
             chart._py_to_js_updates = batch
     for name, value in params.items():
@@ -530,6 +535,15 @@ class ScenarioLab:
         self.widget = widgets.VBox([self.main, self.assumptions_view, self.model_view])
         for spec in self.parameters.levers:
             self._show_lever(spec)
+        # the rows of the scenarios one step away go to the browser ahead (see Working ahead)
+        self.feed = ChartFeed(
+            sources=[self.lever_rows[spec.name].slider for spec in self.parameters.levers]
+            + [self.assumption_rows[spec.name].slider for spec in self.parameters.assumptions],
+            chart=self.chart,
+        )
+        self.feed.observe(
+            self._guard(lambda _change: self._feed_current(drawn=True)), names="linked"
+        )
         self._render(charts_built=True)
 
     # ------------------------------------------------------------------ chart
@@ -644,11 +658,19 @@ class ScenarioLab:
         levers = state.get("levers", self._levers)
         assumptions = state.get("assumptions", self._assumptions)
         key = scenario_key(levers, assumptions)
-        if key in self._kept:
-            return
-        self._validate(levers, assumptions)
+        if key not in self._kept:
+            self._validate(levers, assumptions)
         result = self._run(levers, assumptions, key)
-        self._region_rows(key, result, self._region)
+        _paths, rows = self._region_rows(key, result, self._region)
+        if self.feed.linked:
+            specs = [*self.parameters.levers, *self.parameters.assumptions]
+            index = next(i for i, s in enumerate(specs) if s.name == spec.name)
+            self.feed.ahead(
+                self._run_name(key, self._region),
+                index,
+                _whole(value) if spec.is_int else value,
+                self._datasets(rows),
+            )
 
     def _on_region(self, change: dict) -> None:
         if not self._muted:
@@ -684,6 +706,8 @@ class ScenarioLab:
             self.scope_picker.value = scope
         for spec in self.parameters.levers:
             self._show_lever(spec)
+        self._spare.cancel()  # the steps worked out were for the other sliders' meaning
+        self._feed_current()  # the sliders now mean other values: nothing ahead holds
 
     def apply_preset(self, key: str) -> None:
         """Set the levers to a preset of the report's measures (the rest to the baseline) and
@@ -908,18 +932,19 @@ class ScenarioLab:
         elif rebuild_charts:
             self._rows = self._chart_rows(region)
             self.chart.chart = self._chart_spec()
+            self._feed_current()
         else:
             self._rows = self._chart_rows(region)
+            datasets = self._datasets(self._rows)
             replace_chart_data(
                 self.chart,
-                {
-                    lab_charts.INTENSITY_DATA: lab_charts.records(self._rows["intensity"]),
-                    lab_charts.OUTPUTS_DATA: lab_charts.records(self._rows["outputs"]),
-                },
+                dict(datasets),
                 self._chart_spec,
                 {lab_charts.REGION_PARAM: name},
                 in_turn=True,
+                send=not self.feed.linked,
             )
+            self._feed_current(datasets)
         self.readouts.value = readouts_html(
             lab_charts.year_values(self._paths, region, self.end_year),
             lab_charts.metric_values(self._result, region),
@@ -930,6 +955,37 @@ class ScenarioLab:
         )
         self.warnings.value = warnings_html(self._result.warnings, region, self.names, lang)
         self._later(functools.partial(self._render_tables, region))
+
+    @staticmethod
+    def _datasets(rows: Mapping[str, pd.DataFrame]) -> list[tuple[str, list[dict]]]:
+        """A run's chart rows as the chart's named datasets, the R&D intensity view first."""
+        return [
+            (lab_charts.INTENSITY_DATA, lab_charts.records(rows["intensity"])),
+            (lab_charts.OUTPUTS_DATA, lab_charts.records(rows["outputs"])),
+        ]
+
+    def _run_name(self, key: tuple, region: str) -> str:
+        """Names what a run's chart rows show, for the browser (:class:`ChartFeed`)."""
+        return f"{hash((key, region)) & 0xFFFFFFFFFFFF:x}"
+
+    def _positions(self) -> list[float]:
+        """Where the state puts the feed's sliders: every lever's, then every assumption's."""
+        return [self._display_value(spec) for spec in self.parameters.levers] + [
+            self._assumptions[spec.name] for spec in self.parameters.assumptions
+        ]
+
+    def _feed_current(
+        self, datasets: list[tuple[str, list[dict]]] | None = None, drawn: bool = False
+    ) -> None:
+        """Once the browser has the feed: the rows shown and the sliders' positions (``drawn``:
+        the browser's chart was just made from them)."""
+        if self.feed.linked:
+            self.feed.show(
+                self._run_name(self._key, self._region),
+                self._positions(),
+                datasets or self._datasets(self._rows),
+                drawn=drawn,
+            )
 
     def _render_tables(self, region: str) -> None:
         """Caption, data tables and preset line: just after the chart and readouts (ui.Later)."""
