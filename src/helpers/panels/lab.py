@@ -23,8 +23,12 @@ A run is a pure function of the levers and assumptions, so the lab keeps its las
 (:data:`RUNS_KEPT`, with each region's chart rows) and shows a kept one again without running
 the model. After a slider moved, the kernel's spare time (:class:`helpers.ui.Spare`: never
 while the machine is busy) works out the scenarios one step either side of it, the direction
-it moved in first. A visitor stepping through a lever with the arrow keys then sees each step
-without waiting for the model. What is shown is the same either way: a kept run is the run.
+it moved in first, and sends their chart rows to the browser (:class:`helpers.widgets.ChartFeed`,
+once the browser has linked it). A visitor stepping through a lever with the arrow keys then
+sees each step's chart drawn on the key press, and its readouts as soon as the kernel has the
+new position, without waiting for the model. What is shown is the same either way: a kept run
+is the run. Until the browser has the feed (and in a kernel without a browser) the rows go
+through the chart's data channel (:func:`replace_chart_data`).
 
 Levers per province
 -------------------
