@@ -262,7 +262,7 @@ def test_a_scenario_worked_out_ahead_is_exactly_what_running_it_shows(two_labs, 
     assert no_error(ahead)
 
 
-def test_after_a_slider_move_the_steps_either_side_are_worked_out_the_way_it_moved_first(
+def test_after_a_slider_move_two_steps_on_and_one_back_are_worked_out_the_way_it_moved(
     lab, monkeypatch
 ):
     planned = []
@@ -273,7 +273,7 @@ def test_after_a_slider_move_the_steps_either_side_are_worked_out_the_way_it_mov
     slider.value = 1000
     slider.value = 900  # moved down
     targets = [step.args[1] for step in planned[-1]]
-    assert targets == [900 - spec.step, 900 + spec.step]
+    assert targets == [900 - spec.step, 900 - 2 * spec.step, 900 + spec.step]
     slider.value = spec.max  # at the end: only the step back
     assert [step.args[1] for step in planned[-1]] == [spec.max - spec.step]
     for step in planned[-1]:
@@ -308,29 +308,48 @@ def test_once_the_browser_has_the_feed_the_rows_go_through_it(lab, monkeypatch):
     lever_slider(lab, "talent_recruitment").value = 1000
     assert no_error(lab) and through_chart == []
     moved = sent[-1]
-    assert (moved["type"], moved["shown"]) == ("current", False)
-    assert moved["serial"] == first["serial"] + 1
+    assert (moved["type"], moved["shown"], moved["epoch"]) == ("current", False, first["epoch"])
     assert moved["positions"] == [slider.value for slider in lab.feed.sources]
     assert moved["run"] != first["run"] and moved["data"] != first["data"]
     # the chart's spec follows all the same: a view made later starts from what is shown
     assert [lab.chart.spec["datasets"][name] for name in names] == [r for _, r in moved["data"]]
 
-    lab.scope_picker.value = "CN-HL"  # the sliders now mean one province: a new base
-    assert sent[-1]["type"] == "current" and sent[-1]["serial"] == moved["serial"] + 1
-    assert sent[-1]["run"] == moved["run"]  # the same scenario, shown as before
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lab: setattr(lab.scope_picker, "value", "CN-HL"),  # the sliders mean one province
+        lambda lab: setattr(lab.region_picker, "value", "CN-JL"),  # other rows
+        lambda lab: lab.apply_preset("talent_policy"),  # many sliders at once
+        lambda lab: setattr(lever_slider(lab, "rd_intensity_target"), "value", 0.5),  # clipped
+    ],
+)
+def test_what_changes_the_meaning_of_slider_positions_starts_a_new_epoch(lab, monkeypatch, change):
+    """Within an epoch the same positions always give the same rows (the browser keeps them by
+    positions): anything else starts a new one, and the browser drops what it holds."""
+    sent = feed_messages(lab, monkeypatch)
+    lever_slider(lab, "talent_recruitment").value = 1000  # a plain step: the same epoch
+    assert sent[-1]["epoch"] == sent[0]["epoch"]
+    change(lab)
+    assert no_error(lab)
+    assert sent[-1]["type"] == "current" and sent[-1]["epoch"] > sent[0]["epoch"]
+    assert sent[-1]["positions"] == [slider.value for slider in lab.feed.sources]
 
 
-def test_a_step_worked_out_ahead_goes_to_the_browser_as_the_kernel_would_show_it(lab, monkeypatch):
+def test_steps_worked_out_ahead_go_to_the_browser_as_the_kernel_would_show_them(lab, monkeypatch):
     sent = feed_messages(lab, monkeypatch)
     slider = lever_slider(lab, "talent_recruitment")
     spec = lab.parameters["talent_recruitment"]
+    index = lab.feed.sources.index(slider)
     lab._run_ahead(spec, 100.0)
     ahead = sent[-1]
-    assert ahead["type"] == "ahead" and ahead["of"] == sent[0]["serial"]
-    assert lab.feed.sources[ahead["index"]] is slider and ahead["value"] == 100
+    assert (ahead["type"], ahead["epoch"]) == ("ahead", sent[0]["epoch"])
+    expected = list(sent[0]["positions"])
+    expected[index] = 100
+    assert ahead["positions"] == expected  # the sliders' positions that give these rows
     slider.value = 100
     shown = sent[-1]
-    assert shown["type"] == "current" and shown["positions"][ahead["index"]] == 100
+    assert shown["type"] == "current" and shown["positions"] == ahead["positions"]
     assert (shown["run"], shown["data"]) == (ahead["run"], ahead["data"])
 
 

@@ -264,7 +264,9 @@ async function modelOf(manager, ref) {
   }
 }
 
-const same = (a, b) => Math.abs(a - b) <= 1e-7 * Math.max(1, Math.abs(a));
+// Slider positions as a key: six decimals, as the kernel rounds them (2.1 = 2.1000000000000001).
+const keyOf = (positions) => positions.map((v) => Math.round(Number(v) * 1e6)).join(",");
+const KEEP = 8;  // rows kept: the runs either side of the last few steps
 
 function initialize({ model }) {
   let stop = () => {};
@@ -274,11 +276,17 @@ function initialize({ model }) {
     const chart = await modelOf(manager, model.get("chart"));
     const sources = await Promise.all(model.get("sources").map((ref) => modelOf(manager, ref)));
     if (closed) return;
-    let current = null;  // the kernel's state: {serial, run, positions, data}
-    let ahead = [];  // runs one slider step from it: {of, run, index, value, data}
+    let current = null;  // the kernel's state: {epoch, run, positions, data}
+    const kept = new Map();  // rows by slider positions, for the current epoch only
     let drawn = null;  // the run the chart shows, if it came from here
     let moved = false;  // the sliders were last moved by the visitor (not by the kernel)
 
+    const keep = (entry) => {
+      const key = keyOf(entry.positions);
+      kept.delete(key);
+      kept.set(key, entry);
+      while (kept.size > KEEP) kept.delete(kept.keys().next().value);
+    };
     const draw = (entry) => {
       if (entry.run === drawn) return;
       drawn = entry.run;
@@ -290,16 +298,12 @@ function initialize({ model }) {
         if (i === 0) update(); else setTimeout(update, 0);
       });
     };
-
     const redraw = () => {
       if (current === null) return;
-      const now = sources.map((s) => s.get("value"));
-      const differ = [];
-      now.forEach((v, i) => { if (!same(v, current.positions[i])) differ.push(i); });
-      if (differ.length === 0) { draw(current); return; }
-      if (!moved || differ.length !== 1) return;  // the kernel's answer will come
-      const i = differ[0];
-      const entry = ahead.find((e) => e.index === i && same(e.value, now[i]));
+      const now = keyOf(sources.map((s) => s.get("value")));
+      if (now === keyOf(current.positions)) { draw(current); return; }
+      if (!moved) return;  // the kernel moved a slider: its rows will come
+      const entry = kept.get(now);
       if (entry) draw(entry);
     };
 
@@ -310,12 +314,13 @@ function initialize({ model }) {
     const onMessage = (msg) => {
       if (!msg || typeof msg !== "object") return;
       if (msg.type === "current") {
+        if (current === null || msg.epoch !== current.epoch) kept.clear();
         current = msg;
         if (msg.shown && drawn === null) drawn = msg.run;  // the chart was made with these rows
-        ahead = ahead.filter((e) => e.of === msg.serial);
-      } else if (msg.type === "ahead" && current !== null && msg.of === current.serial) {
-        ahead.push(msg);
-      } else return;
+      } else if (msg.type !== "ahead" || current === null || msg.epoch !== current.epoch) {
+        return;
+      }
+      keep(msg);
       redraw();
     };
     sources.forEach((s) => s.on("change:value", onValue));
@@ -337,12 +342,18 @@ class ChartFeed(anywidget.AnyWidget):
     """Invisible: draws a live chart's named datasets in the browser, from rows the kernel sent
     ahead of the visitor's key press.
 
-    The kernel sends the rows of what it shows (:meth:`show`, with the positions of
-    ``sources``, the sliders the state is set with) and, when it has worked them out, the rows
-    of the scenarios one slider step away (:meth:`ahead`). When the visitor moves one slider
-    to a position whose rows came ahead, the browser draws them at once; otherwise the chart
-    waits for the kernel's :meth:`show`. The browser only draws rows made for the positions
-    its sliders are at, so a message that arrives late never draws the chart back a step.
+    The kernel sends the rows of what it shows (:meth:`show`) and, when it has worked them
+    out, the rows of scenarios a slider step or two away (:meth:`ahead`), each with the
+    positions of ``sources`` (the sliders the state is set with) that give it. When the
+    visitor's sliders land on positions whose rows the browser holds, it draws them at once;
+    otherwise the chart waits for the kernel's :meth:`show`. The browser only draws rows made
+    for the positions its sliders are at, so a message that arrives late never draws the
+    chart back a step.
+
+    Rows are valid within an ``epoch``: while it stays the same, the same slider positions
+    always give the same rows. The kernel starts a new one whenever that stops being true
+    (another region or scope, a preset, a lever clipped at its bound); the browser then drops
+    what it holds.
 
     ``linked`` is set by the browser once the feed is in place; until then (and in a kernel
     without a browser) the page updates the chart itself. A view created later starts from
@@ -358,43 +369,34 @@ class ChartFeed(anywidget.AnyWidget):
     )
     linked = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._serial = 0
-
     def show(
         self,
+        epoch: int,
         run: str,
         positions: list[float],
         datasets: list[tuple[str, list]],
         *,
         drawn: bool = False,
     ) -> None:
-        """The rows of the state shown (``run`` names it), made with the sliders at
-        ``positions``; drawn in the order given. ``drawn``: the chart's spec has these rows
-        already (the first message, when the browser has just made the chart): not redrawn."""
-        self._serial += 1
+        """The rows of the state shown (``run`` names it), with the sliders at ``positions``;
+        drawn in the order given. ``drawn``: the chart's spec has these rows already (the
+        first message, when the browser has just made the chart): not redrawn."""
+        self._feed("current", epoch, run, positions, datasets, shown=drawn)
+
+    def ahead(
+        self, epoch: int, run: str, positions: list[float], datasets: list[tuple[str, list]]
+    ) -> None:
+        """The rows of a state worked out ahead, that the sliders at ``positions`` give."""
+        self._feed("ahead", epoch, run, positions, datasets)
+
+    def _feed(self, kind, epoch, run, positions, datasets, **extra) -> None:
         self.send(
             {
-                "type": "current",
-                "serial": self._serial,
-                "shown": drawn,
+                "type": kind,
+                "epoch": int(epoch),
                 "run": run,
                 "positions": [float(p) for p in positions],
                 "data": [[name, rows] for name, rows in datasets],
-            }
-        )
-
-    def ahead(self, run: str, index: int, value: float, datasets: list[tuple[str, list]]) -> None:
-        """The rows of the state with slider ``sources[index]`` at ``value`` and the others as
-        in the last :meth:`show`."""
-        self.send(
-            {
-                "type": "ahead",
-                "of": self._serial,
-                "run": run,
-                "index": int(index),
-                "value": float(value),
-                "data": [[name, rows] for name, rows in datasets],
+                **extra,
             }
         )
