@@ -167,7 +167,8 @@ class AddressBar(anywidget.AnyWidget):
     query = traitlets.Unicode("").tag(sync=True)
 
 
-_FOLLOW_ESM = """
+#: The model a widget reference (``IPY_MODEL_<id>``) names, in the browser's widget manager.
+_MODEL_OF_JS = """
 const PREFIX = "IPY_MODEL_";
 
 async function modelOf(manager, ref) {
@@ -181,6 +182,11 @@ async function modelOf(manager, ref) {
     }
   }
 }
+"""
+
+_FOLLOW_ESM = (
+    _MODEL_OF_JS
+    + """
 
 function initialize({ model }) {
   let stop = () => {};
@@ -211,6 +217,7 @@ function initialize({ model }) {
 }
 export default { initialize };
 """
+)
 
 
 class FollowValue(anywidget.AnyWidget):
@@ -250,20 +257,9 @@ class FollowValue(anywidget.AnyWidget):
             setattr(chart.params, param, value)
 
 
-_FEED_ESM = """
-const PREFIX = "IPY_MODEL_";
-
-async function modelOf(manager, ref) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await manager.get_model(ref.slice(PREFIX.length));
-    } catch (error) {
-      if (attempt >= 40) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
+_FEED_ESM = (
+    _MODEL_OF_JS
+    + """
 // Slider positions as a key: six decimals, as the kernel rounds them (2.1 = 2.1000000000000001).
 const keyOf = (positions) => positions.map((v) => Math.round(Number(v) * 1e6)).join(",");
 const KEEP = 8;  // rows kept: the runs either side of the last few steps
@@ -336,6 +332,7 @@ function initialize({ model }) {
 }
 export default { initialize };
 """
+)
 
 
 class ChartFeed(anywidget.AnyWidget):

@@ -22,9 +22,10 @@ Working ahead
 A run is a pure function of the levers and assumptions, so the lab keeps its last runs
 (:data:`RUNS_KEPT`, with each region's chart rows) and shows a kept one again without running
 the model. After a slider moved, the kernel's spare time (:class:`helpers.ui.Spare`: never
-while the machine is busy) works out the scenarios one step either side of it, the direction
-it moved in first, and sends their chart rows to the browser (:class:`helpers.widgets.ChartFeed`,
-once the browser has linked it). A visitor stepping through a lever with the arrow keys then
+while the machine is busy) works out the scenarios one and two steps on in the direction it
+moved, then one step back, and sends their chart rows to the browser
+(:class:`helpers.widgets.ChartFeed`, once the browser has linked it), which keeps the last few
+by slider positions. A visitor stepping through a lever with the arrow keys then
 sees each step's chart drawn on the key press, and its readouts as soon as the kernel has the
 new position, without waiting for the model. What is shown is the same either way: a kept run
 is the run. Until the browser has the feed (and in a kernel without a browser) the rows go
@@ -121,9 +122,9 @@ SCOPES: tuple[str, ...] = (ALL_PROVINCES, *NE_PROVINCES)
 VALUE_DECIMALS = 6
 #: Callback timings kept (for the benchmark and the report; never asserted in tests).
 TIMINGS_KEPT = 200
-#: Model runs kept for showing again: the scenario shown, the one before it and the two worked
-#: out ahead. Each holds about 0.35 MB (its result and one region's chart rows; measured: six
-#: kept runs, 2.3 MB).
+#: Model runs kept for showing again: the scenario shown and the three worked out ahead (two
+#: steps on, and one back: the one before it). Each holds about 0.35 MB (its result and one
+#: region's chart rows; measured: six kept runs, 2.3 MB).
 RUNS_KEPT = 4
 #: Seconds after a move before the kernel starts on the steps either side (the spare-time
 #: default is 0.04 s): the sooner their rows reach the browser, the more key presses find them
