@@ -51,3 +51,12 @@ def test_linked_the_kernel_keeps_the_value_without_sending_it_back(chart):
     assert sent == []
     chart.params.year = 2022  # other changes of the chart are still sent
     assert sent == ["_params"]
+
+
+def test_a_browser_cannot_point_the_kernel_at_another_parameter(chart):
+    """The synced traits are the browser's to read; a crafted message changing them does not
+    change what the kernel sets."""
+    follow = FollowValue(source=widgets.IntSlider(), chart=chart, param="year")
+    follow.set_state({"param": "other"})  # as a message from the browser would
+    follow.set(2021)
+    assert chart.params.year == 2021

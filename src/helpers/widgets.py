@@ -244,12 +244,17 @@ class FollowValue(anywidget.AnyWidget):
     values = traitlets.List(default_value=None, allow_none=True).tag(sync=True)
     linked = traitlets.Bool(False).tag(sync=True)
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # what the kernel sets, fixed here: the browser may change the synced traits, not this
+        self._target = (self.chart, self.param)
+
     def set(self, value) -> None:
         """Set the parameter in the kernel's chart. Once the browser has linked it, the value
         is not sent back: with fast key presses the kernel's value can be one the browser has
         already moved past, and sending it would draw the chart back a step. Unlinked (a
         notebook run headless, a browser where the link failed), it is sent as usual."""
-        chart, param = self.chart, self.param
+        chart, param = self._target
         if not self.linked:
             setattr(chart.params, param, value)
             return
