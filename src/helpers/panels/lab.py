@@ -204,15 +204,16 @@ def replace_chart_data(
         chart.chart = rebuild()
         return "chart"
     spec = chart.spec or {}
-    shown = charts.shown_rows(spec)
-    updates = [
-        {"namespace": "data", "name": name, "scope": [], "value": rows}
-        for name, rows in datasets.items()
-        if shown.get(name) != rows
-    ]
-    for batch in ([[u] for u in updates] if in_turn else [updates]) if send else []:
-        if batch:
-            chart._py_to_js_updates = batch
+    if send:
+        shown = charts.shown_rows(spec)
+        updates = [
+            {"namespace": "data", "name": name, "scope": [], "value": rows}
+            for name, rows in datasets.items()
+            if shown.get(name) != rows
+        ]
+        for batch in [[u] for u in updates] if in_turn else [updates]:
+            if batch:
+                chart._py_to_js_updates = batch
     for name, value in params.items():
         if getattr(chart.params, name, value) != value:
             setattr(chart.params, name, value)
@@ -548,11 +549,11 @@ class ScenarioLab:
         self.widget = widgets.VBox([self.main, self.assumptions_view, self.model_view])
         for spec in self.parameters.levers:
             self._show_lever(spec)
-        # the rows of the scenarios one step away go to the browser ahead (see Working ahead)
+        # the rows of the scenarios a step or two away go to the browser ahead (Working ahead)
+        self._feed_specs = [*self.parameters.levers, *self.parameters.assumptions]
+        rows = {**self.lever_rows, **self.assumption_rows}
         self.feed = ChartFeed(
-            sources=[self.lever_rows[spec.name].slider for spec in self.parameters.levers]
-            + [self.assumption_rows[spec.name].slider for spec in self.parameters.assumptions],
-            chart=self.chart,
+            sources=[rows[spec.name].slider for spec in self._feed_specs], chart=self.chart
         )
         self.feed.observe(
             self._guard(lambda _change: self._feed_current(drawn=True)), names="linked"
@@ -680,7 +681,8 @@ class ScenarioLab:
         _paths, rows = self._region_rows(key, result, self._region)
         if self.feed.linked and not self._clips(spec, value):
             positions = self._positions()
-            positions[self._source_index(spec)] = _whole(value) if spec.is_int else value
+            index = next(i for i, s in enumerate(self._feed_specs) if s.name == spec.name)
+            positions[index] = _whole(value) if spec.is_int else value
             self.feed.ahead(
                 self._epoch, self._run_name(key, self._region), positions, self._datasets(rows)
             )
@@ -985,15 +987,11 @@ class ScenarioLab:
         """Names what a run's chart rows show, for the browser (:class:`ChartFeed`)."""
         return f"{hash((key, region)) & 0xFFFFFFFFFFFF:x}"
 
-    def _source_index(self, spec) -> int:
-        """Where ``spec``'s slider is among the feed's sources (levers, then assumptions)."""
-        specs = [*self.parameters.levers, *self.parameters.assumptions]
-        return next(i for i, s in enumerate(specs) if s.name == spec.name)
-
     def _positions(self) -> list[float]:
-        """Where the state puts the feed's sliders: every lever's, then every assumption's."""
-        return [self._display_value(spec) for spec in self.parameters.levers] + [
-            self._assumptions[spec.name] for spec in self.parameters.assumptions
+        """Where the state puts the feed's sliders (levers, then assumptions)."""
+        return [
+            self._display_value(spec) if spec.kind == "lever" else self._assumptions[spec.name]
+            for spec in self._feed_specs
         ]
 
     def _feed_current(
@@ -1109,26 +1107,28 @@ class ScenarioLab:
 
     def _clips(self, spec, value: float) -> bool:
         """Whether moving ``spec``'s slider to ``value`` clips a province at the lever's bound
-        (all three provinces moved together, see module doc)."""
-        current = self._levers.get(spec.name)
-        if current is None or not spec.per_region or self._scope != ALL_PROVINCES:
-            return False
-        shifted = current + value - self._shown.get(spec.name, float(current.mean()))
-        return bool(np.any(shifted < spec.min) or np.any(shifted > spec.max))
+        (an assumption never does)."""
+        return spec.kind == "lever" and self._move(spec, value)[1]
 
     def _moved(self, spec, value: float) -> np.ndarray:
         """The lever's province values after its slider moved to ``value`` (see module doc)."""
+        return self._move(spec, value)[0]
+
+    def _move(self, spec, value: float) -> tuple[np.ndarray, bool]:
+        """:meth:`_moved`, and whether a province was clipped at the lever's bound."""
         current = self._levers[spec.name]
+        clipped = False
         if spec.per_region and self._scope != ALL_PROVINCES:
             new = current.copy()
             new[NE_PROVINCES.index(self._scope)] = value
         elif spec.per_region and not np.allclose(current, current[0], rtol=0, atol=1e-12):
-            shift = value - self._shown.get(spec.name, float(current.mean()))
-            new = np.clip(current + shift, spec.min, spec.max)
+            shifted = current + value - self._shown.get(spec.name, float(current.mean()))
+            new = np.clip(shifted, spec.min, spec.max)
+            clipped = bool(np.any(new != shifted))
         else:
             new = np.full(len(NE_PROVINCES), value)
         new = np.round(new, VALUE_DECIMALS)
-        return np.round(new) if spec.is_int else new
+        return (np.round(new) if spec.is_int else new), clipped
 
     def _display_value(self, spec) -> float:
         """What the lever's slider shows: the province's value, or the average of the three."""
