@@ -31,6 +31,7 @@ _DOWNLOAD_ESM = """
 function render({ model, el }) {
   const button = document.createElement("button");
   button.className = "jupyter-button widget-button nqp-download-button";
+  button.style.width = "auto";  // the whole label: a widget button is 148 px
   const label = () => { button.textContent = model.get("description"); };
   label();
   model.on("change:description", label);
@@ -60,6 +61,7 @@ _COPY_ESM = """
 function render({ model, el }) {
   const button = document.createElement("button");
   button.className = "jupyter-button widget-button nqp-copy-button";
+  button.style.width = "auto";  // the whole label: a widget button is 148 px
   button.textContent = model.get("description");
   model.on("change:description", () => { button.textContent = model.get("description"); });
   button.addEventListener("click", async () => {

@@ -644,7 +644,8 @@ def northeast_map(
         color=alt.Color(
             "kind_label:N",
             scale=alt.Scale(domain=kinds, range=[OKABE_ITO["vermillion"], OKABE_ITO["blue"]]),
-            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+            # labelLimit: "league/city (eastern Inner Mongolia)" whole (Vega cuts at 160 px)
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=320),
         ),
         tooltip=tooltip,
     )

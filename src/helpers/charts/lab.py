@@ -83,6 +83,16 @@ SIGNIFICANT = 6
 CHART_WIDTH = 560
 SMALL_WIDTH = 300
 SMALL_HEIGHT = 150
+#: Small multiples' titles put the unit in brackets on a line of its own: "R&D personnel
+#: (full-time equivalent) (person-years)" is 375 px wide in DejaVu Sans Bold (Linux's usual
+#: sans-serif), more than its 300 px panel, and was cut short. Chinese titles, with full-width
+#: brackets and no space, are short enough for one line.
+UNIT_ON_ITS_OWN_LINE = (
+    "lastindexof(datum.label, ' (') > 0"
+    " ? [substring(datum.label, 0, lastindexof(datum.label, ' (')),"
+    " substring(datum.label, lastindexof(datum.label, ' (') + 1)]"
+    " : datum.label"
+)
 
 
 def number(value: float, decimals: int, lang: str) -> str:
@@ -397,7 +407,12 @@ def _outputs_view(draws: int, parameters: ParameterSet, lang: str) -> alt.FacetC
                 "panel:N",
                 sort=list(titles.values()),
                 title=None,
-                header=alt.Header(labelFontSize=12, labelFontWeight="bold", labelLimit=340),
+                header=alt.Header(
+                    labelFontSize=12,
+                    labelFontWeight="bold",
+                    labelLimit=340,
+                    labelExpr=UNIT_ON_ITS_OWN_LINE,
+                ),
             ),
             columns=2,
         )

@@ -49,7 +49,7 @@ def _view_explorer(
         value=state["view"],
         description=text.t("challenges.widget.view", lang),
         style={"description_width": "initial"},
-        layout=widgets.Layout(width="560px"),
+        layout=widgets.Layout(width="680px", max_width="100%"),  # longest option whole
     )
     picker.add_class(f"nqp-{css}-view")
 

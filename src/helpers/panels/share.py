@@ -104,7 +104,10 @@ def share_bar(lab: ScenarioLab, page: Page) -> widgets.VBox:
     csv.add_class("nqp-share-csv")
 
     upload = widgets.FileUpload(
-        accept=".yaml,.yml,.json", multiple=False, description=text.t("share.load", lang)
+        accept=".yaml,.yml,.json",
+        multiple=False,
+        description=text.t("share.load", lang),
+        layout=widgets.Layout(width="auto"),  # the whole label, as the buttons beside it
     )
     upload.add_class("nqp-share-load")
 
