@@ -186,6 +186,55 @@ def test_the_lab_reads_in_chinese(app, page, artifacts):
     page.log.assert_clean()
 
 
+def test_the_figure_below_a_laptops_first_screen_is_drawn_as_the_reader_nears_it(
+    app, page, artifacts
+):
+    """At 1280 x 720 the chart starts below the first screen: the levers and readouts are drawn
+    without it, a preset chosen meanwhile changes the numbers, and the chart drawn when the
+    reader scrolls towards it shows that scenario exactly as the kernel draws it there."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
+    open_page(page, app.url(LAB), f"{RD} .noUi-handle", f"{READOUTS} table")
+    waiting = page.locator(".nqp-lab-outputs-column .nqp-deferred-placeholder")
+    assert waiting.count() == 1
+    assert waiting.get_attribute("data-charts") == "1"
+    assert page.locator(".nqp-chart-lab").count() == 0
+
+    before = page.inner_text(READOUTS)
+    page.click(".nqp-lab-preset-combined_package")
+    wait_for_new_readouts(page, before)
+    wait_for_preset_status(page, "All five measures together")
+    chosen = page.inner_text(READOUTS)
+    assert page.locator(".nqp-chart-lab").count() == 0  # still out of sight, still not drawn
+
+    scroll_to(page, f"{CHART_SVG} .mark-line path")
+    drawn = page.evaluate(DRAWN_JS, CHART_SVG)
+    screenshot(page, artifacts / "lab-figure-drawn-when-near.png")
+    assert waiting.count() == 0
+
+    # the kernel draws the same scenario again, the chart now on the page
+    shown = page.inner_html(CHART_SVG)
+    page.click(".nqp-lab-reset-levers")
+    wait_for_new_readouts(page, chosen)
+    wait_for_new_chart(page, CHART_SVG, shown)
+    page.click(".nqp-lab-preset-combined_package")
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel).innerText === want",
+        arg=[READOUTS, chosen],
+        timeout=ANSWER_MS,
+    )
+    page.wait_for_function(
+        """([js, sel, want]) => {
+            const now = eval(js)(sel);
+            return now.length === want.length && now.every((leaf, i) => leaf === want[i]);
+        }""",
+        arg=[DRAWN_JS, CHART_SVG, drawn],
+        timeout=ANSWER_MS,
+    )
+    assert_no_error_text(page)
+    page.log.assert_clean()
+
+
 def test_the_rd_slider_changes_the_charts_and_the_readouts(app, page, artifacts):
     open_lab(page, app)
     before = state(page)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from traitlets import Bunch
 
-from helpers import text
+from helpers import text, ui
 from helpers.charts import OKABE_ITO
 from helpers.charts import lab as lab_charts
 from helpers.model import NE_PROVINCES, load_parameters, model_equations
@@ -87,6 +87,25 @@ def test_one_slider_per_lever_and_assumption_generated_from_the_parameter_file(l
         assert spec.label_en in plain(head)
         assert "<details" in head  # description and source one click away
         assert "Source:" in head
+
+
+def test_in_the_app_the_figure_is_drawn_as_the_reader_nears_it(baseline, panel, monkeypatch):  # noqa: F811
+    """Served, the chart and its tables wait below the first screen; levers and readouts don't."""
+    monkeypatch.setenv("VOILA_BASE_URL", "/")  # as in a kernel Voilà started
+    lab = lab_panel.ScenarioLab(baseline, panel, "en")
+    (part,) = [w for w in ui._widgets_in(lab.main) if isinstance(w, ui.Deferred)]
+    assert part.content is lab.figure
+    assert part.placeholder.charts == 1  # the serving benchmark reads it
+    assert part.placeholder.margin == lab_panel.FIGURE_NEAR_MARGIN
+    assert not part.shown
+    drawn_at_load = set(map(id, ui._widgets_in(lab.main))) - set(map(id, ui._widgets_in(part)))
+    for widget in (lab.readouts, lab.warnings, *(row.slider for row in lab.lever_rows.values())):
+        assert id(widget) in drawn_at_load
+
+
+def test_outside_the_app_the_figure_is_in_place(lab):
+    """JupyterLab, the headless notebook run and exports hold the figure itself."""
+    assert lab.figure in lab.main.children[-1].children[1].children
 
 
 def test_judgement_parameters_are_labelled_judgement_with_their_source(lab):

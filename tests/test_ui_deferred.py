@@ -49,6 +49,24 @@ def test_in_voila_a_placeholder_holds_the_place_until_the_reader_comes_near(serv
     assert deferred.placeholder.comm is None  # closed: it is gone from the page
 
 
+def test_a_part_can_be_drawn_nearer_than_the_usual_margin(served):
+    deferred = ui.when_near(a_part(), "drawn later", "500px", margin="150px")
+    assert deferred.placeholder.margin == "150px"  # the browser's IntersectionObserver reads it
+
+
+def test_before_show_runs_once_before_the_content_takes_the_place(served):
+    seen = []
+
+    def before_show() -> None:
+        seen.append(deferred.shown)
+
+    deferred = ui.when_near(a_part(), "drawn later", before_show=before_show)
+    deferred.placeholder.near = True
+    deferred.show()
+    assert seen == [False]  # the browser gets what it sends before it makes the views
+    assert deferred.shown
+
+
 def test_showing_twice_changes_nothing(served):
     part = a_part()
     deferred = ui.when_near(part, "drawn later")

@@ -329,17 +329,29 @@ class Deferred(widgets.VBox):
 
     A served page's first screen waits for every widget view and chart on the page (measured
     side by side on the Challenges page: 2.37 s with its six charts drawn at load, 1.94 s with
-    the first screen's one). Until the placeholder comes within :data:`NEAR_MARGIN` of the
-    window it holds the place (``height`` keeps the page's length close to the final one) and
-    says that the part is drawn on the way; then ``content`` takes its place. The content's
+    the first screen's one). Until the placeholder comes within ``margin`` of the window
+    (:data:`NEAR_MARGIN` unless given) it holds the place (``height`` keeps the page's length
+    close to the final one) and says that the part is drawn on the way; then ``content``
+    takes its place. The content's
     widgets exist in the kernel all along, so nothing waits for the kernel and nothing about
     the state changes.
     """
 
-    def __init__(self, content: widgets.Widget, label: str, height: str, charts: int) -> None:
+    def __init__(
+        self,
+        content: widgets.Widget,
+        label: str,
+        height: str,
+        charts: int,
+        margin: str = NEAR_MARGIN,
+        before_show: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.content = content
-        self.placeholder = _near_viewport()(label=label, height=height, charts=charts)
+        self._before_show = before_show
+        self.placeholder = _near_viewport()(
+            label=label, height=height, charts=charts, margin=margin
+        )
         self.children = (self.placeholder,)
         self.add_class("nqp-deferred")
         self.placeholder.observe(self._show, names="near")
@@ -350,8 +362,11 @@ class Deferred(widgets.VBox):
         return self.content in self.children
 
     def show(self) -> None:
-        """Put the content in place now."""
+        """Put the content in place now (after ``before_show``, which can bring what the
+        browser holds of the content up to date before its views are made)."""
         if not self.shown:
+            if self._before_show is not None:
+                self._before_show()
             self.children = (self.content,)
             self.remove_class("nqp-deferred")
             self.placeholder.close()
@@ -361,8 +376,15 @@ class Deferred(widgets.VBox):
             self.show()
 
 
-def when_near(content: widgets.Widget, label: str, height: str = "300px") -> widgets.Widget:
-    """``content``, drawn when the reader comes near it in a served app (:class:`Deferred`).
+def when_near(
+    content: widgets.Widget,
+    label: str,
+    height: str = "300px",
+    margin: str = NEAR_MARGIN,
+    before_show: Callable[[], None] | None = None,
+) -> widgets.Widget:
+    """``content``, drawn when the reader comes within ``margin`` of it in a served app
+    (:class:`Deferred`, which calls ``before_show`` just before).
 
     Anywhere else (JupyterLab, a script, the headless notebook run, a static export) it is
     ``content`` itself: there is no first screen to hurry, and an export must hold every part.
@@ -370,7 +392,7 @@ def when_near(content: widgets.Widget, label: str, height: str = "300px") -> wid
     if not served_by_voila():
         return content
     charts = sum(type(w).__name__ == "JupyterChart" for w in _widgets_in(content))
-    return Deferred(content, label, height, charts)
+    return Deferred(content, label, height, charts, margin, before_show)
 
 
 def fill_output(output: widgets.Output, obj: Any) -> None:
