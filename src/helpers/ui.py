@@ -332,9 +332,8 @@ class Deferred(widgets.VBox):
     the first screen's one). Until the placeholder comes within ``margin`` of the window
     (:data:`NEAR_MARGIN` unless given) it holds the place (``height`` keeps the page's length
     close to the final one) and says that the part is drawn on the way; then ``content``
-    takes its place. The content's
-    widgets exist in the kernel all along, so nothing waits for the kernel and nothing about
-    the state changes.
+    takes its place. The content's widgets exist in the kernel all along, so nothing waits for
+    the kernel and nothing about the state changes.
     """
 
     def __init__(
