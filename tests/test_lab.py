@@ -105,7 +105,8 @@ def test_in_the_app_the_figure_is_drawn_as_the_reader_nears_it(baseline, panel, 
 
 def test_outside_the_app_the_figure_is_in_place(lab):
     """JupyterLab, the headless notebook run and exports hold the figure itself."""
-    assert lab.figure in lab.main.children[-1].children[1].children
+    (column,) = [w for w in ui._widgets_in(lab.main) if "nqp-lab-outputs-column" in w._dom_classes]
+    assert lab.figure in column.children
 
 
 def test_judgement_parameters_are_labelled_judgement_with_their_source(lab):

@@ -361,7 +361,9 @@ class ChartFeed(anywidget.AnyWidget):
 
     ``linked`` is set by the browser once the feed is in place; until then (and in a kernel
     without a browser) the page updates the chart itself. A view created later starts from
-    the chart's spec, which the page keeps up to date (:func:`helpers.charts.remember_shown`).
+    the chart's spec, which the page keeps up to date in the kernel
+    (:func:`helpers.charts.remember_shown`) and sends before that view is made (the lab's
+    figure, drawn when the reader comes near it: ``ui.when_near(before_show=...)``).
     """
 
     _esm = _FEED_ESM
