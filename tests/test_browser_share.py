@@ -45,7 +45,7 @@ def upload_file(page, path) -> None:
 
 def test_a_copied_link_opens_the_same_scenario(app, page, browser, artifacts):
     open_lab(page, app, "?lang=zh")
-    press(page, RD, "ArrowRight", 1)
+    press(page, RD, "PageUp", 4)  # above the no-policy path: the target adds R&D
     press(page, TALENT, "ArrowRight", 1)
     talent = slider_values(page)["talent"].replace(",", "")
     page.wait_for_function(

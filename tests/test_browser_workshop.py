@@ -37,7 +37,11 @@ def test_predict_then_reveal(app, page, artifacts, lang):
     assert ("来源" if lang == "zh" else "Source") in answer
 
     page.click(".nqp-reveal-model")  # the model question: answer with its band
-    page.wait_for_selector(".nqp-reveal-text-model .nqp-model-warnings", timeout=30_000)
+    page.wait_for_function(
+        "sel => document.querySelector(sel).innerText.includes('P10')",
+        arg=".nqp-reveal-text-model",
+        timeout=30_000,
+    )
     assert "P10" in page.inner_text(".nqp-reveal-text-model")
     page.screenshot(path=artifacts / f"workshop-{lang}.png", full_page=True)
 

@@ -26,8 +26,8 @@ FORBIDDEN = {
 #: Modules only some pages may import: module -> (those pages, what it would cost the others).
 ONLY_ON = {
     "pydantic": (
-        {"03_measures.ipynb"},
-        "the scenario validator with the model and YAML, ≈9 MB: only the lab reads scenarios",
+        {"03_measures.ipynb", "06_model_check.ipynb"},
+        "the scenario validator with the model and YAML, ≈9 MB: only the model's pages need it",
     ),
 }
 

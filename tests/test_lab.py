@@ -694,20 +694,37 @@ def test_readouts_name_the_gap_and_the_year_of_parity(lab):
 
 
 def test_the_model_details_show_every_equation_and_parameter(lab):
-    equations, table, calibration = lab.model_view.children
+    equations, table, calibration, sensitivity = lab.model_view.children
     for eq in model_equations():
         assert f'data-equation="{eq["id"]}"' in equations.value
         assert "$$" in equations.value
     for spec in PARAMETERS.parameters:
         assert f'data-parameter="{spec.name}"' in table.value
     assert "[read]" in calibration.value and "[derived]" in calibration.value
+    assert sensitivity is lab.sensitivity
+
+
+def test_the_sensitivity_of_the_scenario_is_shown_on_request(lab):
+    """The track record in one sentence with a link to the model check; the button draws the
+    tornado of the GDP gain for the scenario as set."""
+    intro, button, status, shown = lab.sensitivity.children
+    assert "06_model_check.ipynb" in intro.value and "%" in intro.value
+    assert shown.children == ()
+    lab.apply_preset("innovation_platforms")
+    button.click()
+    assert status.value == ""
+    (frame,) = shown.children
+    caption = frame.children[1]
+    assert "Gross social return on R&amp;D capital" in frame.children[2].value
+    assert "moves it most" in caption.value
 
 
 def test_the_chart_has_a_caption_and_a_table_per_view(lab):
     caption = lab.figure.caption.value
     assert "not a forecast" in caption
     assert "2,000" in caption and str(lab.seed) in caption
-    assert "NBS/MOST/MOF" in caption and "2011–2023" in caption
+    assert "NBS/MOST/MOF" in caption and "2010–2023" in caption
+    assert "backtest" in caption and "2015–2021" in caption
     for table in lab.tables.values():
         assert "<table" in table.value and "nqp-data-table" in table.value
     assert "R&amp;D intensity (data table)" in lab.tables["intensity"].value

@@ -49,9 +49,25 @@ def test_northeast_intensity_is_total_rd_over_total_gdp_not_the_simple_mean(base
 
 
 def test_growth_rates_are_derived_from_the_documented_windows(baseline):  # noqa: F811
-    """parameters.md: nominal GDP growth 2019–2023 LN 4.9%, JL 3.8%, HL 4.1%, JS 6.5%, CN 6.1%."""
-    np.testing.assert_allclose(baseline.gdp_growth, [0.049, 0.038, 0.041, 0.065, 0.061], atol=6e-4)
+    """Growth over 2018–2023 leaves out the 2019 census revision where it is documented, so it
+    is the 2019–2023 growth of targets.md (LN 4.9%, JL 3.8%, HL 4.1%, CN 6.1%); Jiangsu, whose
+    2019 change is not a documented break, keeps it (6.7% instead of 6.5%)."""
+    np.testing.assert_allclose(baseline.gdp_growth, [0.049, 0.038, 0.041, 0.0666, 0.061], atol=6e-4)
     np.testing.assert_allclose(baseline.fte_growth, [0.066, 0.079, 0.110, 0.099, 0.106], atol=6e-4)
+    assert baseline.trend_start == 2018
+    assert "CN-JL 2019" in baseline.provenance["gdp_growth"]
+
+
+def test_calibration_uses_no_year_after_the_base_year(panel):  # noqa: F811
+    """A backtest origin sees only its past: data after the base year change nothing."""
+    from helpers.model import calibrate
+
+    early = calibrate(panel, base_year=2018)
+    truncated = calibrate(panel[panel["year"] <= 2018], base_year=2018)
+    for name in ("gdp_growth", "intensity_trend", "rd_per_fte", "patents_granted", "rd_history"):
+        np.testing.assert_array_equal(getattr(early, name), getattr(truncated, name))
+    assert early.rd_per_fte_growth == truncated.rd_per_fte_growth
+    assert early.rd_history_years[-1] == 2018
 
 
 def test_the_highest_provincial_intensity_is_found_in_the_panel(baseline, panel):  # noqa: F811

@@ -50,7 +50,12 @@ def test_every_output_is_finite_over_the_whole_slider_space(levers, assumptions)
     result = simulate(model_baseline(), levers, assumptions, draws=8, seed=1)
     assert np.isfinite(result.series["value"]).all()
     parity_or_ratio = result.metrics["metric"].isin(
-        ["parity_year_national", "parity_year_jiangsu", "gdp_gain_per_extra_rd"]
+        [
+            "parity_year_national",
+            "parity_year_jiangsu",
+            "gdp_gain_per_extra_rd",
+            "gdp_gain_per_yuan_spent",
+        ]
     )
     assert np.isfinite(result.metrics.loc[~parity_or_ratio, "value"]).all()
 
@@ -126,13 +131,24 @@ def test_quantiles_are_ordered(levers, assumptions):
 def test_the_intensity_path_reaches_its_target_in_the_target_year(
     region, target, year, assumptions
 ):
+    """A target above the no-policy intensity of its year is reached then, and the lift is kept
+    afterwards; a target the baseline reaches anyway, or one at or below today's level, changes
+    nothing."""
     assumptions = {**assumptions, "target_credibility": 1.0}
     levers = {"rd_intensity_target": {region: target}, "rd_intensity_target_year": {region: year}}
     result = simulate(model_baseline(), levers, assumptions)
     path = _frame(result, "scenario", "rd_intensity")
     path = path[path["region"] == region].set_index("year")["value"]
-    assert path[year] == pytest.approx(target, abs=1e-9)
-    assert path.loc[year:].to_numpy() == pytest.approx(target, abs=1e-9)  # and stays there
+    base = _frame(result, "baseline", "rd_intensity")
+    base = base[base["region"] == region].set_index("year")["value"]
+    raised = target > model_baseline().value("rd_intensity", region)
+    if raised and target > base[year]:
+        assert path[year] == pytest.approx(target, rel=1e-9)
+        lift = (path - base).loc[year:].to_numpy()
+        assert lift == pytest.approx(target - base[year], rel=1e-9, abs=1e-9)  # and kept
+    else:
+        assert path.to_numpy() == pytest.approx(base.to_numpy(), rel=1e-12)
+    assert (path.to_numpy() >= base.to_numpy() - 1e-9).all()  # a target never lowers R&D
 
 
 def test_results_are_reproducible_with_a_seed(baseline):  # noqa: F811

@@ -48,12 +48,23 @@ def test_every_preset_is_valid_and_raises_what_its_measure_targets(baseline, key
     assert result.value(RAISES[key], "NE3", 2035, "change") > 0
 
 
-def test_talent_raises_gdp_only_through_the_optional_human_capital_channel(baseline):  # noqa: F811
-    """θ_H = 0 by default (parameters.md): talent works through patents, not GDP directly."""
+def test_talent_raises_gdp_through_the_rd_it_costs_and_optionally_human_capital(baseline):  # noqa: F811
+    """Researchers come with the money to employ them: that money adds R&D capital, which earns
+    the return ρ. The direct human-capital channel θ_H is 0 by default (parameters.md) and adds to
+    it when switched on."""
     levers = preset_levers("talent_policy", baseline)
-    assert simulate(baseline, levers).value("gdp", "NE3", 2035, "change") == 0
+    result = simulate(baseline, levers)
+    assert result.value("rd_expenditure", "NE3", 2035, "change") > 0
+    no_return = simulate(baseline, levers, {"rd_return": 0.05})
+    assert (
+        0
+        < no_return.value("gdp", "NE3", 2035, "change")
+        < result.value("gdp", "NE3", 2035, "change")
+    )
     with_channel = simulate(baseline, levers, {"tfp_elasticity_talent": 0.05})
-    assert with_channel.value("gdp", "NE3", 2035, "change") > 0
+    assert with_channel.value("gdp", "NE3", 2035, "change") > result.value(
+        "gdp", "NE3", 2035, "change"
+    )
 
 
 def test_measures_move_disjoint_levers_and_the_package_is_their_union(baseline):  # noqa: F811

@@ -52,6 +52,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("03_measures.ipynb", "nav.measures"),
     ("04_workshop.ipynb", "nav.workshop"),
     ("05_nqp_index.ipynb", "nav.index"),
+    ("06_model_check.ipynb", "nav.check"),
 )
 #: Each language's tag in HTML (BCP 47): Chinese in simplified characters, so the browser picks
 #: simplified glyphs (an untagged page got the punctuation of Japanese fonts).

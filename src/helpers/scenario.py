@@ -31,13 +31,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+)
 
 from helpers.model import (
     NE_PROVINCES,
@@ -129,6 +137,37 @@ def _number(value):
 # ------------------------------------------------------------------------------ validation
 
 
+_LINE_BREAKS = "\n\r\t"
+
+
+def _control(text: str, allowed: str = "") -> str | None:
+    """The first control or line-separator character of ``text`` not in ``allowed``, if any.
+
+    YAML reads some of them (U+0085, U+2028, U+2029) as line breaks, so a name holding one would
+    not survive a round trip through a scenario file.
+    """
+    for char in text:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return char
+    return None
+
+
+def _no_control(text: str) -> str:
+    char = _control(text)
+    if char is not None:
+        raise ValueError(f"contains the control character U+{ord(char):04X}")
+    return text
+
+
+def _no_control_but_lines(text: str) -> str:
+    char = _control(text, _LINE_BREAKS)
+    if char is not None:
+        raise ValueError(f"contains the control character U+{ord(char):04X}")
+    return text
+
+
 def _scenario_model(parameters: ParameterSet) -> type[BaseModel]:
     """Pydantic model of a scenario mapping, with every lever and assumption typed and bounded."""
     cached = _MODELS.get(id(parameters))
@@ -138,8 +177,11 @@ def _scenario_model(parameters: ParameterSet) -> type[BaseModel]:
     model = create_model(
         "Scenario",
         __config__=ConfigDict(extra="forbid", frozen=True),
-        name=(Annotated[str, Field(max_length=200)] | None, None),
-        description=(Annotated[str, Field(max_length=4000)] | None, None),
+        name=(Annotated[str, Field(max_length=200), AfterValidator(_no_control)] | None, None),
+        description=(
+            Annotated[str, Field(max_length=4000), AfterValidator(_no_control_but_lines)] | None,
+            None,
+        ),
         preset=(Literal[tuple(PRESETS)] | None, None),  # type: ignore[valid-type]
         levers=(parameters._levers_model | None, None),  # an empty YAML section is None
         assumptions=(parameters._assumptions_model | None, None),

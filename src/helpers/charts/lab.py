@@ -582,6 +582,13 @@ def calibration_note(rows: pd.DataFrame, lang: str | None = None) -> str:
     )
 
 
+def _origins() -> str:
+    """The backtest's first and last origin, e.g. 2015–2021."""
+    from helpers.model.backtest import ORIGINS
+
+    return years_label(pd.Series(ORIGINS))
+
+
 def lab_caption(
     region_name: str, draws: int, seed: int, calibration: str, lang: str | None = None
 ) -> str:
@@ -589,7 +596,13 @@ def lab_caption(
     lang = lang or text.get_language()
     parts = [
         text.t("lab.caption.not_forecast", lang, region=region_name),
-        text.t("lab.caption.bands", lang, draws=text.number(draws, 0, lang), seed=seed),
+        text.t(
+            "lab.caption.bands",
+            lang,
+            draws=text.number(draws, 0, lang),
+            seed=seed,
+            origins=_origins(),
+        ),
         text.t("lab.caption.model", lang),
         calibration,
     ]

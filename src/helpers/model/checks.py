@@ -153,5 +153,10 @@ def scenario_warnings(
 def implausible_return_flags(paths: Paths, parameters: ParameterSet) -> np.ndarray:
     """Per region and draw: does the implied return on R&D leave the plausible range in any year?"""
     spec = parameters.check("implausible_return")
-    rho = paths.series[("rd_return_implied", "scenario")] / 100.0  # (T, 4, draws)
+    key = ("rd_return_implied", "scenario")
+    if key in paths.series:
+        rho = paths.series[key] / 100.0  # (T, 4, draws)
+    else:  # the same for every year and region: the return ρ itself
+        base, mult = paths.factored[key]
+        rho = base[:1] * mult / 100.0  # (1, 4, draws)
     return ((rho < spec.low) | (rho > spec.high)).any(axis=0)

@@ -221,3 +221,143 @@ def estimate_knowledge_production(
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class SlopeEstimate:
+    """One slope from a panel regression with a province-clustered 95% confidence interval."""
+
+    parameter: str
+    estimate: float
+    std_error: float
+    ci: tuple[float, float]
+    n_obs: int
+    n_provinces: int
+    years: tuple[int, int]
+    specification: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "specification": self.specification,
+                    "parameter": self.parameter,
+                    "estimate": self.estimate,
+                    "std_error": self.std_error,
+                    "ci_low": self.ci[0],
+                    "ci_high": self.ci[1],
+                    "n_obs": self.n_obs,
+                    "n_provinces": self.n_provinces,
+                }
+            ]
+        )
+
+
+def _province_table(panel: pd.DataFrame, indicator: str, start: int, end: int) -> pd.DataFrame:
+    rows = _best_rows(panel)
+    rows = rows[rows["region"].str.match(r"^CN-[A-Z]{2}$") & rows["year"].between(start, end)]
+    table = rows[rows["indicator"] == indicator].pivot(
+        index="year", columns="region", values="value"
+    )
+    table.index = table.index.astype(int)
+    return table.reindex(range(start, end + 1))
+
+
+def _clustered_slope(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    """OLS slope of demeaned ``y`` on demeaned ``x`` with a cluster-robust standard error."""
+    slope = float(x @ y / (x @ x))
+    resid = y - slope * x
+    ids = np.unique(groups)
+    meat = sum(float(x[groups == g] @ resid[groups == g]) ** 2 for g in ids)
+    n, g = len(y), len(ids)
+    scale = g / (g - 1) * (n - 1) / (n - 1 - 1)
+    return slope, math.sqrt(scale * meat) / float(x @ x)
+
+
+def estimate_hiring_elasticity(
+    panel: pd.DataFrame, *, start: int = 2011, end: int = 2023
+) -> SlopeEstimate:
+    """Elasticity ε of R&D personnel to R&D spending within provinces.
+
+    Yearly change of ln FTE on the yearly change of ln R&D spending, with province and year fixed
+    effects (both variables demeaned by province and by year), 31 provinces, standard error
+    clustered by province.
+    """
+    spending = _province_table(panel, "rd_expenditure", start, end)
+    people = _province_table(panel, "rd_personnel_fte_total", start, end)
+    provinces = sorted(c for c in spending.columns if c in people.columns)
+    d_r = np.log(spending[provinces]).diff().iloc[1:]
+    d_h = np.log(people[provinces]).diff().iloc[1:]
+    ok = d_r.notna().all() & d_h.notna().all()
+    d_r, d_h = d_r.loc[:, ok], d_h.loc[:, ok]
+    x = _demean(d_r.to_numpy()[..., None], True)[..., 0]
+    y = _demean(d_h.to_numpy()[..., None], True)[..., 0]
+    groups = np.tile(np.arange(x.shape[1]), x.shape[0])
+    slope, se = _clustered_slope(y.reshape(-1), x.reshape(-1), groups)
+    t = student_t_quantile(0.975, x.shape[1] - 1)
+    return SlopeEstimate(
+        "hiring_elasticity",
+        slope,
+        se,
+        (slope - t * se, slope + t * se),
+        int(x.size),
+        int(x.shape[1]),
+        (start + 1, end),
+        "yearly changes, province and year fixed effects",
+    )
+
+
+#: The 4th economic census revised every province's GDP in 2019.
+CENSUS_REVISION_YEARS = (2019,)
+
+
+def estimate_national_pull(
+    panel: pd.DataFrame, *, start: int = 2011, end: int = 2023, breaks=()
+) -> SlopeEstimate:
+    """How far a province's R&D follows national rather than its own GDP, ν.
+
+    Yearly change of a province's share of national R&D spending on the yearly change of its share
+    of national GDP (implied GDP), province fixed effects, 31 provinces; the slope is 1 − ν. The
+    changes into the census revision year and into documented ``breaks`` ((region, year) pairs)
+    are left out, since there GDP moved by its revision, not by growth.
+    """
+    spending = _province_table(panel, "rd_expenditure", start, end)
+    gdp = _province_table(panel, "gdp_implied", start, end)
+    rows = _best_rows(panel)
+    national = {}
+    for indicator in ("rd_expenditure", "gdp_implied"):
+        sub = rows[(rows["region"] == "CN") & (rows["indicator"] == indicator)]
+        national[indicator] = sub.set_index(sub["year"].astype(int))["value"].reindex(
+            range(start, end + 1)
+        )
+    provinces = sorted(c for c in spending.columns if c in gdp.columns)
+    d_r = np.log(spending[provinces].div(national["rd_expenditure"], axis=0)).diff().iloc[1:]
+    d_y = np.log(gdp[provinces].div(national["gdp_implied"], axis=0)).diff().iloc[1:]
+    skip = {(r, y) for r, y in breaks} | {(r, y) for r in provinces for y in CENSUS_REVISION_YEARS}
+    mask = np.array([[(r, int(y)) not in skip for r in provinces] for y in d_r.index])
+    mask &= d_r.notna().to_numpy() & d_y.notna().to_numpy()
+    y_all, x_all = d_r.to_numpy(), d_y.to_numpy()
+    groups = np.tile(np.arange(len(provinces)), (len(d_r), 1))
+    ys, xs, gs = [], [], []
+    for j in range(len(provinces)):  # province fixed effects: demean within province
+        keep = mask[:, j]
+        if keep.sum() < 2:
+            continue
+        ys.append(y_all[keep, j] - y_all[keep, j].mean())
+        xs.append(x_all[keep, j] - x_all[keep, j].mean())
+        gs.append(groups[keep, j])
+    y, x, g = np.concatenate(ys), np.concatenate(xs), np.concatenate(gs)
+    slope, se = _clustered_slope(y, x, g)
+    t = student_t_quantile(0.975, len(ys) - 1)
+    pull = 1 - slope
+    return SlopeEstimate(
+        "national_pull",
+        pull,
+        se,
+        (pull - t * se, pull + t * se),
+        len(y),
+        len(ys),
+        (start + 1, end),
+        "yearly changes of the shares of national R&D and GDP, province fixed effects, "
+        "census-revision and documented break years left out",
+    )

@@ -223,12 +223,54 @@ class Horizon(_Frozen):
     end_year: int
 
 
+class Change(_Frozen):
+    """One version of the model and what changed in it, in both languages."""
+
+    version: str
+    date: str
+    changes_en: tuple[str, ...]
+    changes_zh: tuple[str, ...]
+
+    @field_validator("changes_zh")
+    @classmethod
+    def _tidy(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(tidy_chinese(v) for v in value)
+
+    @model_validator(mode="after")
+    def _both(self) -> Change:
+        if len(self.changes_en) != len(self.changes_zh):
+            raise ValueError("changes_en and changes_zh must list the same changes")
+        return self
+
+
+class ModelInfo(_Frozen):
+    version: str
+    changelog: tuple[Change, ...]
+
+    @model_validator(mode="after")
+    def _current(self) -> ModelInfo:
+        if not self.changelog or self.changelog[0].version != self.version:
+            raise ValueError("the changelog must start with the current version")
+        return self
+
+
+class Break(_Frozen):
+    """A documented level shift in implied GDP: the change from ``year - 1`` to ``year``."""
+
+    region: Annotated[str, Field(pattern=r"^CN(-[A-Z]{2})?$")]
+    year: int
+    note: Annotated[str, Field(min_length=1)]
+
+
 class CalibrationSettings(_Frozen):
-    gdp_growth_years: Annotated[int, Field(ge=1)]
-    fte_growth_years: Annotated[int, Field(ge=1)]
-    benchmark_trend_years: Annotated[int, Field(ge=1)]
+    trend_years: Annotated[int, Field(ge=2)]
     rd_history_start: int
+    breaks: tuple[Break, ...] = ()
     notes: str = ""
+
+    def skips(self, region: str, year: int) -> bool:
+        """True when the change into ``year`` is a documented break for ``region``."""
+        return any(b.region == region and b.year == year for b in self.breaks)
 
 
 class MonteCarloSettings(_Frozen):
@@ -241,6 +283,7 @@ class ParameterSet(_Frozen):
     """Everything in ``parameters.yaml``, validated. Get it with :func:`load_parameters`."""
 
     schema_version: Literal[1]
+    model: ModelInfo
     horizon: Horizon
     calibration: CalibrationSettings
     monte_carlo: MonteCarloSettings
@@ -531,6 +574,7 @@ def load_parameters(path: str | Path | None = None) -> ParameterSet:
 __all__ = [
     "NE_PROVINCES",
     "PARAMETERS_PATH",
+    "Break",
     "CheckSpec",
     "GroupSpec",
     "MetricSpec",

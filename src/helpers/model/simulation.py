@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import functools
-import itertools
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,12 +12,14 @@ import pandas as pd
 
 from .calibration import OUTPUT_REGIONS, Baseline
 from .checks import ModelWarning, scenario_warnings
-from .core import REGIONS, SCENARIO_REGIONS, Paths, evaluate
+from .core import DERIVED, REGIONS, SCENARIO_REGIONS, Paths, evaluate
+from .draws import RowTable, block_bounds, pack_rows, quantile_ranks, start_sorting
+from .errors import ErrorModel, draw_errors, read_error_model
 from .parameters import NE_PROVINCES, ParameterSet, ScenarioError, load_parameters
 from .uncertainty import (
+    DEFAULT_SEED,
     QUANTILES,
     draw_assumptions,
-    pick_quantiles,
     round_significant,
     summarise_columns,
 )
@@ -169,6 +168,7 @@ def simulate(
     draws: int = 0,
     seed: int | None = None,
     parameters: ParameterSet | None = None,
+    forecast_errors: ErrorModel | bool = True,
 ) -> ScenarioResult:
     """Run a scenario against the no-policy baseline, with optional Monte Carlo uncertainty.
 
@@ -190,6 +190,10 @@ def simulate(
         Random seed; ``None`` uses :data:`DEFAULT_SEED`, so results are always reproducible.
     parameters : ParameterSet, optional
         Defaults to :func:`load_parameters`.
+    forecast_errors : ErrorModel or bool
+        With draws, also draw the backtest's forecast errors (True: the fitted errors in
+        ``data/model/forecast_errors.csv``; an :class:`~helpers.model.errors.ErrorModel`: those;
+        False: parameter uncertainty only).
 
     Returns
     -------
@@ -199,12 +203,15 @@ def simulate(
     ------
     ScenarioError
         A lever or assumption is unknown, out of range or not a number.
+    ErrorModelError
+        The forecast-error file is missing or malformed.
 
     Notes
     -----
     The central run is computed in float64, the draws in float32 (their P10/P50/P90 keep about
     seven significant digits, far finer than the uncertainty they describe). Jiangsu and the
-    nation are reference paths at central assumptions: the draws describe the Northeast.
+    nation are reference paths at central assumptions; their uncertainty enters through their
+    own forecast errors.
 
     Examples
     --------
@@ -225,19 +232,26 @@ def simulate(
     draws = int(draws)
     lever_values = resolve_levers(levers, baseline, parameters)
     central = resolve_assumptions(assumptions, parameters)
-    drawn = draw_assumptions(central, parameters, draws, seed)
+    drawn = _cached_draws(central, parameters, draws, seed)
+    errors = None
+    if draws and forecast_errors is not False:
+        model = read_error_model() if forecast_errors is True else forecast_errors
+        errors = _cached_errors(model, len(baseline.years), draws, seed)
 
     centre = evaluate(baseline, lever_values, {k: v[:1] for k, v in drawn.items()})
     samples = (
-        _run_draws(baseline, lever_values, drawn, draws, centre, parameters) if draws else None
+        _run_draws(baseline, lever_values, drawn, draws, centre, parameters, errors)
+        if draws
+        else None
     )
     share = samples.implausible_share if samples is not None else None
+    # metrics and warnings first: the draws' rows are being sorted on the other core meanwhile
+    metrics = _metrics_frame(centre, samples, share, parameters)
+    warnings = tuple(scenario_warnings(centre, share, baseline, lever_values, central, parameters))
     return ScenarioResult(
         series=_series_frame(centre, samples, parameters),
-        metrics=_metrics_frame(centre, samples, share, parameters),
-        warnings=tuple(
-            scenario_warnings(centre, share, baseline, lever_values, central, parameters)
-        ),
+        metrics=metrics,
+        warnings=warnings,
         levers={
             k: dict(zip(NE_PROVINCES, v.tolist(), strict=True)) for k, v in lever_values.items()
         },
@@ -247,70 +261,135 @@ def simulate(
     )
 
 
-#: Draws evaluated in one go; larger runs are split into blocks of this size.
-DRAW_BLOCK = 4000
+_DRAW_CACHE: dict = {}
 
-#: Outputs whose quantiles follow exactly from another output's, because the benchmarks are
-#: reference paths: gap = benchmark intensity − intensity (decreasing), share = R&D ÷ Jiangsu's
-#: R&D (increasing). variable → (source variable, benchmark region, sign).
-DERIVED = {
-    "gap_to_national": ("rd_intensity", "CN", -1),
-    "gap_to_jiangsu": ("rd_intensity", "CN-JS", -1),
-    "rd_share_of_jiangsu": ("rd_expenditure", "CN-JS", +1),
-}
+
+def _cached(owner, key, make):
+    """The last few draws made, reused while the assumptions stay the same (moving a lever keeps
+    them: common random numbers). ``owner`` (parameters or error model) must be the same object.
+    Arrays are read-only."""
+    key = (id(owner), *key)
+    hit = _DRAW_CACHE.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    value = make()
+    for array in value.values():
+        array.setflags(write=False)
+    if len(_DRAW_CACHE) >= 8:
+        _DRAW_CACHE.pop(next(iter(_DRAW_CACHE)))
+    _DRAW_CACHE[key] = (owner, value)
+    return value
+
+
+def _cached_draws(central, parameters, draws: int, seed):
+    key = ("assumptions", tuple(central.items()), draws, seed)
+    return _cached(parameters, key, lambda: draw_assumptions(central, parameters, draws, seed))
+
+
+def _cached_errors(model, n_years: int, draws: int, seed):
+    seed = DEFAULT_SEED if seed is None else seed
+    key = ("errors", n_years, draws, seed)
+    return _cached(model, key, lambda: draw_errors(model, n_years, draws, seed))
 
 
 @dataclass
 class Draws:
-    """Monte Carlo samples of the provinces and NE3, float32.
+    """Monte Carlo samples of the provinces and NE3, summarised as they come.
 
-    ``series`` maps each (variable, run) that depends on the draws to an array
-    (years, regions, draws); ``metrics`` maps each metric to (regions, draws) or (regions, 1)
-    when it does not depend on them.
+    ``table`` holds the rows of every output that depends on the draws, sorted along the draws
+    (:class:`helpers.model.draws.RowTable`; ``index`` maps (variable, run) to its rows);
+    ``factored`` maps outputs that vary through one multiplier alone to (base, sorted multiplier
+    rows); ``metrics`` maps each metric to (regions, draws) or (regions, 1) when it does not depend
+    on them; ``benchmark_errors`` holds the forecast-error multipliers of the benchmarks' own rows.
     """
 
-    series: dict[tuple[str, str], np.ndarray]
+    table: RowTable | None
+    index: dict
     metrics: dict[tuple[str, str], np.ndarray]
     implausible_share: np.ndarray
+    factored: dict = field(default_factory=dict)
+    benchmark_errors: dict = field(default_factory=dict)
 
 
 def _run_draws(
-    baseline, lever_values, drawn, draws: int, centre: Paths, parameters: ParameterSet
+    baseline, lever_values, drawn, draws: int, centre: Paths, parameters: ParameterSet, errors
 ) -> Draws:
-    """Evaluate rows 1…draws in float32 (in blocks of :data:`DRAW_BLOCK` if there are more).
+    """Evaluate rows 1…draws in float32 (in blocks of :data:`helpers.model.draws.BLOCK` if there
+    are more) and start sorting their outputs on both cores (:mod:`helpers.model.draws`).
 
     Jiangsu and the nation are reference paths taken from the central run ``centre``; the draws
-    cover the provinces and their aggregate.
+    cover the provinces and their aggregate. ``errors`` (key → (years, 1, draws)) are the
+    forecast-error multipliers of draws 1…draws, or None.
     """
     from .checks import implausible_return_flags
 
-    def block(lo, hi):
+    n_first = len(SCENARIO_REGIONS)  # rows of the base year
+    tables, parts = [], []
+    index: dict = {}
+    spans = constant = None
+    for lo, hi in block_bounds(draws):
         width = max(hi - lo, 2)  # one draw is run twice so that its draw axis has length 2
         values = {k: (np.resize(v[lo:hi], width) if v.size > 1 else v) for k, v in drawn.items()}
-        return evaluate(baseline, lever_values, values, dtype=np.float32, reference=centre)
+        errs = None
+        if errors is not None:
+            errs = {
+                k: np.resize(v[..., lo - 1 : hi - 1], (*v.shape[:2], width))
+                for k, v in errors.items()
+            }
+        paths = evaluate(
+            baseline, lever_values, values, dtype=np.float32, reference=centre, errors=errs
+        )
+        n = hi - lo
+        arrays, seen = [], {}
+        for key, arr in paths.series.items():
+            if arr.shape[-1] > 1:  # depends on the draws
+                if id(arr) not in seen:
+                    seen[id(arr)] = len(arrays)
+                    arrays.append(arr[..., :n])
+                index[key] = seen[id(arr)]
+        flags = implausible_return_flags(paths, parameters)[:, :n]
+        if arrays:
+            rows, block_spans, block_constant = pack_rows(arrays, n_first)
+            tables.append(rows)
+            spans = block_spans
+            constant = (
+                block_constant
+                if constant is None
+                else [a and b for a, b in zip(constant, block_constant, strict=True)]
+            )
+        metrics = {key: (v if v.shape[-1] == 1 else v[:, :n]) for key, v in paths.metrics.items()}
+        factored = {key: (base, m[..., :n]) for key, (base, m) in paths.factored.items()}
+        parts.append((flags, metrics, factored))
+    table = start_sorting(tables, spans, constant, n_first) if tables else None
 
-    bounds = [*range(1, draws + 1, DRAW_BLOCK), draws + 1]
-    if len(bounds) > 2 and bounds[-1] - bounds[-2] < 2:
-        del bounds[-2]  # never leave a block of a single draw
-    parts = [(lo, hi, block(lo, hi)) for lo, hi in itertools.pairwise(bounds)]
-    first = parts[0][2]
-    series, metrics = {}, {}
-    for store, name in ((series, "series"), (metrics, "metrics")):
-        for key, arr in getattr(first, name).items():
-            if arr.shape[-1] == 1:  # does not depend on the draws
-                if name == "metrics":
-                    store[key] = arr
-                continue
-            if len(parts) == 1:
-                store[key] = arr if arr.shape[-1] == draws else arr[..., :draws]
-            else:
-                store[key] = np.concatenate(
-                    [getattr(p, name)[key][..., : hi - lo] for lo, hi, p in parts], axis=-1
-                )
-    flags = np.concatenate(
-        [implausible_return_flags(p, parameters)[:, : hi - lo] for lo, hi, p in parts], axis=1
+    metrics = {}
+    for key, arr in parts[0][1].items():
+        metrics[key] = (
+            arr if arr.shape[-1] == 1 else np.concatenate([p[1][key] for p in parts], axis=-1)
+        )
+    factored = {}
+    for key, (base, mult) in parts[0][2].items():
+        if mult.shape[-1] == 1:
+            continue  # does not depend on the draws
+        mults = np.concatenate([p[2][key][1] for p in parts], axis=-1)
+        factored[key] = (base, np.sort(mults.reshape(-1, mults.shape[-1]), axis=1))
+    flags = np.concatenate([p[0] for p in parts], axis=1)
+    bench = {}
+    if errors is not None:
+        for region, name in (
+            ("CN", "benchmark_rd_intensity_national"),
+            ("CN-JS", "benchmark_rd_intensity_jiangsu"),
+        ):
+            bench[("rd_intensity", "baseline", region)] = errors[name]
+        bench[("rd_expenditure", "baseline", "CN-JS")] = errors["benchmark_rd_expenditure_jiangsu"]
+    return Draws(
+        table=table,
+        index=index,
+        metrics=metrics,
+        implausible_share=flags.mean(axis=1),
+        factored=factored,
+        benchmark_errors=bench,
     )
-    return Draws(series=series, metrics=metrics, implausible_share=flags.mean(axis=1))
 
 
 _DTYPES: dict = {}
@@ -355,85 +434,42 @@ def _layout(layout: tuple, years: tuple, stats: tuple, variables: tuple, units: 
     }
 
 
-#: Sort the Monte Carlo rows on this many threads (numpy releases the GIL while sorting).
-SORT_THREADS = min(2, os.cpu_count() or 1)
-_SORT_POOL: list[ThreadPoolExecutor] = []  # created on first use, shared by every call
-
-
-def _sort_rows(rows: np.ndarray, n_regions: int, flags: dict, key) -> None:
-    """Sort rows along the draws in place; skip the base-year rows if they do not vary.
-
-    ``flags[key]`` records whether the base-year rows were constant (then their statistics
-    are the central value).
-    """
-    first = rows[:n_regions]
-    flags[key] = bool((first.min(axis=1) == first.max(axis=1)).all())
-    if flags[key]:
-        rows[n_regions:].sort(axis=1)
-    else:
-        rows.sort(axis=1)
-
-
-def _sorted_rows(series: dict[tuple[str, str], np.ndarray]) -> tuple[dict, dict]:
-    """Each array as (years × regions, draws) rows sorted along the draws, and for each key
-    whether its base-year rows are constant.
-
-    Arrays that own their memory and are seen by no other key are sorted in place; the others
-    (views such as an unchanged scenario block) are sorted as copies. Large jobs are split over
-    :data:`SORT_THREADS` threads.
-    """
-    viewed = {id(a.base) for a in series.values() if a.base is not None}
-    seen: set[int] = set()
-    out, jobs, flags = {}, [], {}
-    for key, arr in series.items():
-        n = arr.shape[-1]
-        own = (
-            arr.base is None
-            and id(arr) not in viewed
-            and id(arr) not in seen
-            and arr.flags.c_contiguous
-        )
-        seen.add(id(arr))
-        rows = arr.reshape(-1, n) if own else np.array(arr, copy=True).reshape(-1, n)
-        out[key] = rows
-        jobs.append((rows, arr.shape[1], flags, key))
-    size = sum(job[0].size for job in jobs)
-    if SORT_THREADS > 1 and size > 500_000:
-        if not _SORT_POOL:
-            _SORT_POOL.append(ThreadPoolExecutor(SORT_THREADS, thread_name_prefix="nqp-sort"))
-        half = len(jobs) // 2
-        other = _SORT_POOL[0].submit(lambda: [_sort_rows(*job) for job in jobs[half:]])
-        for job in jobs[:half]:
-            _sort_rows(*job)
-        other.result()
-    else:
-        for job in jobs:
-            _sort_rows(*job)
-    return out, flags
-
-
 def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet) -> pd.DataFrame:
     """Summarise every (variable, run) into the tidy series table."""
     outputs = parameters.output_by_name
     variables = tuple(outputs)
     keys = list(centre.series)
     stats = ("central",) if samples is None else ("central", *QUANTILES)
-    blocks = []
-    sorted_rows, base_constant = _sorted_rows(samples.series) if samples is not None else ({}, {})
+    blocks, drawn = [], []
     for key in keys:
         central = centre.series[key][:, :, 0]  # (years, regions)
         values = np.repeat(central.reshape(-1, 1), len(stats), axis=1)
-        found = _quantiles_of(key, sorted_rows, base_constant, centre) if samples else None
-        if found is not None:
-            picked, skip_base_year = found  # (years × draw regions, 3)
+        mask = np.zeros(values.shape[0], bool)  # rows whose statistics come from the draws
+        if samples is not None:
             n_years, n_regions = central.shape
-            n_draw = picked.shape[0] // n_years
             grid = values.reshape(n_years, n_regions, len(stats))
-            first = 1 if skip_base_year else 0  # constant base year: keep the exact central value
-            grid[first:, :n_draw, 1:] = round_significant(  # float32 precision, no noise digits
-                picked.reshape(n_years, n_draw, -1)[first:], 7
-            )
+            marks = mask.reshape(n_years, n_regions)
+            found = _quantiles_of(key, samples, centre)
+            if found is not None:
+                picked, skip_base_year = found  # (years, draw regions, 3)
+                first = 1 if skip_base_year else 0  # constant base year: exact central value
+                grid[first:, : picked.shape[1], 1:] = picked[first:]
+                marks[first:, : picked.shape[1]] = True
+            for (variable, run, region), mult in samples.benchmark_errors.items():
+                if (variable, run) == key:  # a benchmark's own band: its forecast error alone
+                    i = centre.regions[key].index(region)
+                    spread = np.sort(mult[1:, 0], axis=1)
+                    grid[1:, i, 1:] = (
+                        central[1:, i, None] * spread[:, list(quantile_ranks(spread.shape[1]))]
+                    )
+                    marks[1:, i] = True
         blocks.append(values)
+        drawn.append(mask)
+    if samples is not None:  # float32 precision: no noise digits
+        values = np.concatenate(blocks)
+        mask = np.concatenate(drawn)
+        values[mask, 1:] = round_significant(values[mask, 1:], 7)
+        blocks = [values]
     layout = tuple((key, centre.regions[key]) for key in keys)
     columns = _layout(
         layout, tuple(centre.years), stats, variables, tuple(outputs[v].unit for v in variables)
@@ -443,23 +479,45 @@ def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet
     ]
 
 
-def _quantiles_of(key, sorted_rows, base_constant, centre: Paths):
-    """P10/P50/P90 rows for ``key`` from the sorted draws and whether its base-year rows are
-    constant; None if it does not depend on the draws."""
+def _source_quantiles(key, samples: Draws, n_years: int, mirrored: bool):
+    """P10/P50/P90 of ``key`` as (years, draw regions, 3), whether the base year is constant;
+    None if it does not depend on the draws."""
+    if key in samples.index:
+        i = samples.index[key]
+        table = samples.table.finish()
+        return table.quantiles(i, mirrored).reshape(n_years, -1, 3), table.constant[i]
+    if key in samples.factored:
+        base, sorted_mult = samples.factored[key]
+        return _factored_quantiles(base, sorted_mult, mirrored), True
+    return None
+
+
+def _quantiles_of(key, samples: Draws, centre: Paths):
+    """P10/P50/P90 of ``key`` (years, draw regions, 3) and whether the base year is constant;
+    None if it does not depend on the draws. Gaps and the share of Jiangsu follow from the
+    intensity and R&D, against the benchmarks' reference paths."""
     variable, run = key
-    if key in sorted_rows:
-        return pick_quantiles(sorted_rows[key]), base_constant[key]
-    source, bench, sign = DERIVED.get(variable, (None, None, 0))
-    if (source, run) not in sorted_rows:
+    n_years = centre.series[key].shape[0]
+    found = _source_quantiles(key, samples, n_years, False)
+    if found is not None or variable not in DERIVED:
+        return found
+    source, bench, sign = DERIVED[variable]
+    found = _source_quantiles((source, run), samples, n_years, sign < 0)
+    if found is None:
         return None
-    rows = sorted_rows[(source, run)]
-    reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0]  # (years,)
-    reference = np.repeat(reference, rows.shape[0] // len(reference))[:, None]
-    if sign < 0:  # quantile q of (reference − x) is reference − quantile (1 − q) of x
-        picked = reference - pick_quantiles(rows, mirrored=True)
-    else:
-        picked = pick_quantiles(rows) / reference * 100
-    return picked, base_constant[(source, run)]
+    lo_hi, constant = found
+    reference = centre.series[(source, "baseline")][:, REGIONS.index(bench), 0][:, None, None]
+    picked = reference - lo_hi if sign < 0 else lo_hi / reference * 100
+    return picked, constant
+
+
+def _factored_quantiles(base: np.ndarray, sorted_mult: np.ndarray, mirrored: bool = False):
+    """Quantiles of base × multiplier: base (years, regions, 1), multiplier rows sorted
+    (years or 1, draws). A negative base reverses the order."""
+    n = sorted_mult.shape[1]
+    up = sorted_mult[:, list(quantile_ranks(n, mirrored))][:, None, :].astype(float)
+    down = sorted_mult[:, list(quantile_ranks(n, not mirrored))][:, None, :].astype(float)
+    return np.where(base >= 0, base * up, base * down)
 
 
 def _metrics_frame(
@@ -475,8 +533,11 @@ def _metrics_frame(
         values, stats = central[:, None], ("central",)
     else:
         random = [i for i, key in enumerate(keys) if samples.metrics[key].shape[-1] > 1]
-        rows = np.concatenate([np.arange(i * n_regions, (i + 1) * n_regions) for i in random])
-        draws = np.concatenate([samples.metrics[keys[i]] for i in random]).astype(np.float32)
+        if random:
+            rows = np.concatenate([np.arange(i * n_regions, (i + 1) * n_regions) for i in random])
+            draws = np.concatenate([samples.metrics[keys[i]] for i in random]).astype(np.float32)
+        else:  # nothing depends on the draws: every statistic is the central value
+            rows, draws = np.arange(0), np.empty((0, 1), np.float32)
         values, stats = summarise_columns(central, draws, rows)
         values[:, 1:] = round_significant(values[:, 1:], 7)
     n_stats, per_key = len(stats), n_regions * len(stats)

@@ -124,16 +124,10 @@ def round_significant(x: np.ndarray, digits: int) -> np.ndarray:
     return np.round(x * scale) / scale
 
 
-def pick_quantiles(sorted_rows: np.ndarray, mirrored: bool = False) -> np.ndarray:
-    """P10/P50/P90 of each row of an array sorted along its last axis, as float64 (rows, 3).
-
-    With ``mirrored``, the order statistics are taken from the other end: the quantiles of −x
-    are −(these values).
-    """
+def pick_quantiles(sorted_rows: np.ndarray) -> np.ndarray:
+    """P10/P50/P90 of each row of an array sorted along its last axis, as float64 (rows, 3)."""
     n = sorted_rows.shape[-1]
     idx = [order_statistic_index(n, q) for q in QUANTILES.values()]
-    if mirrored:
-        idx = [n - 1 - i for i in idx]
     return sorted_rows[:, idx].astype(float)
 
 

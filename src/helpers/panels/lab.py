@@ -98,6 +98,7 @@ from helpers.panels.lab_controls import (
 from helpers.panels.lab_text import (
     calibration_table_html,
     equations_html,
+    no_policy_hint,
     notices_html,
     parameter_table_html,
     province_values,
@@ -554,12 +555,14 @@ class ScenarioLab:
         table.add_class("nqp-lab-parameters")
         calibration = widgets.HTML(calibration_table_html(self.baseline, self.names, lang))
         calibration.add_class("nqp-lab-calibration")
+        self.sensitivity = self._sensitivity_view()
         self.model_view = widgets.Accordion(
-            children=[equations, table, calibration],
+            children=[equations, table, calibration, self.sensitivity],
             titles=(
                 text.t("lab.model.equations", lang),
                 text.t("lab.model.parameters", lang),
                 text.t("lab.model.calibration", lang),
+                text.t("lab.model.sensitivity", lang),
             ),
             selected_index=None,
         )
@@ -577,6 +580,68 @@ class ScenarioLab:
             self._guard(lambda _change: self._feed_current(drawn=True)), names="linked"
         )
         self._render(charts_built=True)
+
+    # ------------------------------------------------------------------ sensitivity
+    def _sensitivity_view(self) -> widgets.VBox:
+        """The model's track record in one sentence, and, on request, the tornado of the GDP gain
+        of the scenario as it is set (each assumption at the ends of its range in turn)."""
+        from helpers.model.validation import HEADLINE_ORIGIN, track_record
+
+        lang = self.lang
+        try:
+            head = track_record().headline()
+            record = text.t(
+                "lab.model.record",
+                lang,
+                origin=HEADLINE_ORIGIN,
+                model=text.number(head["model"], 1, lang),
+                best=text.number(min(v for k, v in head.items() if k != "model"), 1, lang),
+            )
+        except (OSError, ValueError, KeyError) as exc:  # the backtest files cannot be read
+            record = text.t("lab.model.record_missing", lang, reason=str(exc)[:200])
+        link = html.escape(f"06_model_check.ipynb?lang={lang}")
+        intro = widgets.HTML(
+            f'<p>{html.escape(record)} <a href="{link}">'
+            f"{html.escape(text.t('lab.model.record_link', lang))}</a></p>"
+            f"<p>{html.escape(text.t('check.tornado.lab_intro', lang))}</p>"
+        )
+        button = widgets.Button(
+            description=text.t("check.tornado.button", lang),
+            layout=widgets.Layout(width="auto"),
+        )
+        button.add_class("nqp-lab-sensitivity-run")
+        shown = widgets.VBox([])
+        shown.add_class("nqp-lab-sensitivity-result")
+        status = ui.status_area()
+
+        @ui.guarded(status, text.t("lab.error.update", lang))
+        def run(_button) -> None:
+            from helpers.panels.check import tornado_frame
+
+            chart, caption, table = tornado_frame(
+                self.baseline,
+                self.levers,
+                self.assumptions,
+                "gdp",
+                "change",
+                self._region,
+                self.parameters,
+                lang,
+            )
+            shown.children = [
+                figure(
+                    charts.live_chart(chart, css_class="nqp-chart-tornado"),
+                    caption,
+                    table,
+                    lang,
+                    name="tornado",
+                )
+            ]
+
+        button.on_click(run)
+        box = widgets.VBox([intro, button, status, shown])
+        box.add_class("nqp-lab-sensitivity")
+        return box
 
     # ------------------------------------------------------------------ chart
     def _send_chart_spec(self) -> None:
@@ -1037,7 +1102,12 @@ class ScenarioLab:
             )
 
     def _render_tables(self, region: str) -> None:
-        """Caption, data tables and preset line: just after the chart and readouts (ui.Later)."""
+        """The intensity target's no-policy hint, caption, data tables and preset line: just
+        after the chart and readouts (ui.Later)."""
+        self._show_target_hint()
+        self._render_tables_only(region)
+
+    def _render_tables_only(self, region: str) -> None:
         lang, name = self.lang, self.names[region]
         self.figure.caption.value = lab_charts.lab_caption(
             name, self.draws, self.seed, self._calibration, lang
@@ -1176,7 +1246,29 @@ class ScenarioLab:
         if row.provinces is not None:
             row.provinces.value = province_values(
                 spec, self._levers[spec.name], self.names, self.lang
+            ) + self._target_hint(spec)
+
+    def _target_hint(self, spec) -> str:
+        """Under the intensity target: the no-policy level it must beat in each province."""
+        if spec.name != "rd_intensity_target" or getattr(self, "_result", None) is None:
+            return ""
+        years = self._levers["rd_intensity_target_year"]
+        levels = {
+            region: (
+                int(years[i]),
+                self._result.value("rd_intensity", region, int(years[i]), "baseline"),
             )
+            for i, region in enumerate(NE_PROVINCES)
+        }
+        return no_policy_hint(levels, self.names, self.lang)
+
+    def _show_target_hint(self) -> None:
+        spec = self.parameters["rd_intensity_target"]
+        row = self.lever_rows.get(spec.name)
+        if row is not None and row.provinces is not None:
+            row.provinces.value = province_values(
+                spec, self._levers[spec.name], self.names, self.lang
+            ) + self._target_hint(spec)
 
     def _show_all_levers(self) -> None:
         for spec in self.parameters.levers:

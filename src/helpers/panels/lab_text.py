@@ -165,6 +165,20 @@ def province_values(
     )
 
 
+def no_policy_hint(
+    levels: Mapping[str, tuple[int, float]], names: Mapping[str, str], lang: str
+) -> str:
+    """Under the intensity target: the no-policy intensity of each province in its target year,
+    below which a target adds nothing (``levels``: region → (target year, intensity))."""
+    body = " · ".join(
+        f"{esc(names[r])} {text.number(v, 2, lang)}% ({y})" for r, (y, v) in levels.items()
+    )
+    return (
+        '<div class="nqp-lab-no-policy" style="font-size:85%;color:#444;margin:0 0 4px 0;'
+        f'line-height:1.3">{esc(text.t("lab.levers.no_policy_path", lang, values=body))}</div>'
+    )
+
+
 # ------------------------------------------------------------------------------ readouts
 
 
@@ -581,6 +595,7 @@ __all__ = [
     "format_value",
     "grade_badge",
     "monte_carlo_note",
+    "no_policy_hint",
     "notices_html",
     "parameter_head",
     "parameter_table_html",
