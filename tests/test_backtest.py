@@ -157,3 +157,15 @@ def test_the_origin_sees_no_later_year(panel):  # noqa: F811
     whole = simulate(calibrate(panel, base_year=2018))
     cut = simulate(calibrate(panel[panel["year"] <= 2018], base_year=2018))
     pd.testing.assert_frame_equal(whole.series, cut.series)
+
+
+def test_the_readme_quotes_the_current_track_record():
+    from helpers import REPO_ROOT
+
+    readme = " ".join((REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    row = _headline().loc["2018"]
+    quoted = (
+        f"by {row['model']:.1f}% against {row['random_walk']:.1f}%, "
+        f"{row['own_drift']:.1f}% and {row['national_drift']:.1f}%"
+    )
+    assert quoted in readme

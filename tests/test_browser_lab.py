@@ -303,7 +303,9 @@ def test_a_step_worked_out_ahead_is_drawn_before_the_kernel_answers(app, page, a
     page.keyboard.press("ArrowRight")
     wait_for_new_readouts(page, before["readouts"])
     wait_for_new_chart(page, CHART_SVG, before["chart"])
-    page.wait_for_timeout(800)  # the kernel's spare time: the steps either way are sent
+    # the kernel's spare time: the steps either way are worked out and sent (each is a whole
+    # scenario with its draws; on a busy machine spare-time work waits for a free core)
+    page.wait_for_timeout(2500)
     first = state(page)
     first_titles = titles(page)
     first_drawn = page.evaluate(DRAWN_JS, CHART_SVG)

@@ -361,3 +361,73 @@ def estimate_national_pull(
         "yearly changes of the shares of national R&D and GDP, province fixed effects, "
         "census-revision and documented break years left out",
     )
+
+
+def estimate_patent_drift(
+    panel: pd.DataFrame,
+    *,
+    beta: float,
+    gamma: float,
+    first: int,
+    last: int,
+    depreciation: float = 0.15,
+    price_inflation: float = 0.03,
+    lag: int = 2,
+    start: int = 2010,
+) -> SlopeEstimate:
+    """The national drift τ of the patent equation, with a 95% interval.
+
+    Each year's national growth of invention patents granted, less β times the growth of the
+    R&D stock and γ times the growth of R&D personnel ``lag`` years earlier, over the years
+    ``first`` + 1 … ``last``; τ is their mean (as the model's calibration takes it) and the interval
+    comes from their spread (Student's t with n − 1 degrees of freedom).
+    """
+    rows = _best_rows(panel)
+    rows = rows[rows["region"] == "CN"]
+
+    def series(indicator: str, scale: float = 1.0) -> pd.Series:
+        sub = rows[rows["indicator"] == indicator]
+        return (sub.set_index(sub["year"].astype(int))["value"] * scale).sort_index()
+
+    rd = series("rd_expenditure").combine_first(series("rd_expenditure_total", 1e-4))
+    rd = rd.loc[start:last]
+    stock = pd.Series(
+        _pim(rd.to_numpy(float)[:, None], depreciation, price_inflation)[:, 0], index=rd.index
+    )
+    fte = series("rd_personnel_fte_total")
+    patents = series("patents_granted_invention")
+    years = [y for y in range(first + 1, last + 1) if y - lag - 1 >= start]
+    growth = np.array(
+        [
+            np.log(patents[y] / patents[y - 1])
+            - beta * np.log(stock[y - lag] / stock[y - lag - 1])
+            - gamma * np.log(fte[y - lag] / fte[y - lag - 1])
+            for y in years
+        ]
+    )
+    tau = float(growth.mean())
+    se = float(growth.std(ddof=1) / math.sqrt(len(growth)))
+    t = (
+        student_t_quantile(0.975, len(growth) - 1)
+        if len(growth) > 10
+        else _t_small(len(growth) - 1)
+    )
+    return SlopeEstimate(
+        "patent_drift",
+        tau,
+        se,
+        (tau - t * se, tau + t * se),
+        len(growth),
+        1,
+        (years[0], years[-1]),
+        "national yearly growth of invention patents not explained by the R&D stock and personnel",
+    )
+
+
+#: Student's t 97.5% quantiles for few degrees of freedom (the Cornish–Fisher expansion of
+#: :func:`student_t_quantile` is meant for 10 or more).
+_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+
+
+def _t_small(df: int) -> float:
+    return _T975.get(df, student_t_quantile(0.975, df))

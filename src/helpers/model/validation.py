@@ -17,6 +17,7 @@ from .estimation import (
     estimate_hiring_elasticity,
     estimate_knowledge_production,
     estimate_national_pull,
+    estimate_patent_drift,
 )
 from .parameters import NE_PROVINCES, ParameterSet
 
@@ -175,8 +176,9 @@ def projection_rows(
     return pd.concat(out, ignore_index=True)
 
 
-def estimates(panel: pd.DataFrame, parameters: ParameterSet) -> pd.DataFrame:
-    """The estimated parameters beside their defaults.
+def estimates(panel: pd.DataFrame, parameters: ParameterSet, base_year: int = 2023) -> pd.DataFrame:
+    """The estimated parameters beside their defaults (the patent drift over the calibration
+    window up to ``base_year``, as the model sets it).
 
     Columns ``parameter``, ``default``, ``estimate``, ``ci_low``, ``ci_high``, ``n_obs``,
     ``n_provinces``, ``first_year``, ``last_year``, ``specification``, ``grade``.
@@ -189,6 +191,18 @@ def estimates(panel: pd.DataFrame, parameters: ParameterSet) -> pd.DataFrame:
     )
     hiring = estimate_hiring_elasticity(panel)
     pull = estimate_national_pull(panel, breaks=breaks)
+    drift = estimate_patent_drift(
+        panel,
+        beta=float(parameters["patent_elasticity_rd_stock"].default),
+        gamma=float(parameters["patent_elasticity_researchers"].default),
+        first=max(
+            base_year - parameters.calibration.trend_years, parameters.calibration.rd_history_start
+        ),
+        last=base_year,
+        depreciation=float(parameters["rd_depreciation"].default),
+        price_inflation=float(parameters["rd_price_inflation"].default),
+        lag=int(parameters["patent_lag"].default),
+    )
     rows = [
         (
             "patent_elasticity_rd_stock",
@@ -226,12 +240,21 @@ def estimates(panel: pd.DataFrame, parameters: ParameterSet) -> pd.DataFrame:
             pull.years,
             pull.specification,
         ),
+        (
+            "patent_drift",
+            drift.estimate,
+            drift.ci,
+            drift.n_obs,
+            drift.n_provinces,
+            drift.years,
+            drift.specification,
+        ),
     ]
     return pd.DataFrame(
         [
             {
                 "parameter": name,
-                "default": float(parameters[name].default),
+                "default": float(parameters[name].default) if name in parameters.by_name else None,
                 "estimate": float(value),
                 "ci_low": float(ci[0]),
                 "ci_high": float(ci[1]),
@@ -240,7 +263,7 @@ def estimates(panel: pd.DataFrame, parameters: ParameterSet) -> pd.DataFrame:
                 "first_year": int(years[0]),
                 "last_year": int(years[1]),
                 "specification": spec,
-                "grade": parameters[name].grade,
+                "grade": parameters[name].grade if name in parameters.by_name else "derived",
             }
             for name, value, ci, n, g, years, spec in rows
         ]

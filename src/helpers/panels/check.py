@@ -75,12 +75,13 @@ class Prepared:
 
 def prepare(panel: pd.DataFrame, parameters: ParameterSet | None = None) -> Prepared:
     parameters = parameters or load_parameters()
+    baseline = calibrate(panel, parameters=parameters)
     return Prepared(
         panel=panel,
-        baseline=calibrate(panel, parameters=parameters),
+        baseline=baseline,
         parameters=parameters,
         record=track_record(),
-        estimates=estimates(panel, parameters),
+        estimates=estimates(panel, parameters, baseline.base_year),
     )
 
 
@@ -206,12 +207,18 @@ def estimates_html(table: pd.DataFrame, parameters: ParameterSet, lang: str) -> 
     """The estimated parameters beside their defaults, with their intervals."""
     rows = []
     for _, r in table.iterrows():
-        spec = parameters[r["parameter"]]
-        label = spec.label_zh if lang == "zh" else spec.label_en
+        if r["parameter"] in parameters.by_name:
+            spec = parameters[r["parameter"]]
+            label = spec.label_zh if lang == "zh" else spec.label_en
+        else:  # derived at calibration, not a slider
+            label = text.t(f"check.estimates.{r['parameter']}", lang)
+        default = r["default"]
         rows.append(
             [
                 html.escape(f"{label} ({r['parameter']})"),
-                _num(r["default"], 2, lang),
+                _num(default, 2, lang)
+                if pd.notna(default)
+                else html.escape(text.t("check.estimates.at_calibration", lang)),
                 _num(r["estimate"], 2, lang),
                 f"{_num(r['ci_low'], 2, lang)} – {_num(r['ci_high'], 2, lang)}",
                 html.escape(
