@@ -71,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
 
-    from helpers.model import calibrate, load_parameters, simulate
+    from helpers.model import DEFAULT_SEED, calibrate, load_parameters, simulate
     from helpers.model.core import evaluate
+    from helpers.model.errors import draw_errors, read_error_model
     from helpers.model.simulation import resolve_assumptions, resolve_levers
     from helpers.model.uncertainty import draw_assumptions
     from helpers.presets import PRESETS
@@ -84,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
 
     lever_values = resolve_levers(levers, baseline, parameters)
     drawn = draw_assumptions(resolve_assumptions(None, parameters), parameters, draws, None)
+    errors = draw_errors(read_error_model(), len(baseline.years), draws, DEFAULT_SEED)
 
-    def model_only():
+    def model_only():  # what simulate() evaluates, with the backtest's forecast errors
         centre = evaluate(baseline, lever_values, {k: v[:1] for k, v in drawn.items()})
         block = {k: (v[1:] if v.size > 1 else v) for k, v in drawn.items()}
-        evaluate(baseline, lever_values, block, dtype=np.float32, reference=centre)
+        evaluate(baseline, lever_values, block, dtype=np.float32, reference=centre, errors=errors)
 
     cases = [
         (

@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.model import ScenarioError, load_parameters, simulate, tornado
+from helpers.model.draws import row_quantiles
 from helpers.model.uncertainty import (
     draw_assumptions,
     order_statistic_index,
-    summarise_columns,
     triangular_inverse_cdf,
 )
 from tests.conftest_model import baseline  # noqa: F401
@@ -67,9 +67,9 @@ def test_a_set_assumption_becomes_the_mode_of_its_draws():
 
 def test_quantiles_are_order_statistics():
     draws = np.arange(2000, dtype=np.float32)[::-1].reshape(1, -1).copy()
-    values, stats = summarise_columns(np.array([5.0]), draws)
-    assert stats == ("central", "p10", "p50", "p90")
-    assert values[0].tolist() == [5.0, 199.0, 999.0, 1799.0]
+    assert row_quantiles(draws)[0].tolist() == [199.0, 999.0, 1799.0]
+    # counted from the top: the quantiles of -x are minus these
+    assert row_quantiles(draws, mirrored=True)[0].tolist() == [1800.0, 1000.0, 200.0]
     assert order_statistic_index(10, 0.5) == 4
 
 

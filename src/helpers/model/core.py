@@ -650,8 +650,10 @@ def _spending(series, lever, ramp, additionality, active) -> np.ndarray:
 
 def _first_year(reached: np.ndarray, years: np.ndarray) -> np.ndarray:
     """First year (axis 0) where ``reached`` holds; NaN if never. (T, R, D) → (R, D)."""
-    first = years[np.argmax(reached, axis=0)].astype(float)
-    return np.where(reached.any(axis=0), first, np.nan)
+    first = np.full(reached.shape[1:], np.nan)
+    for t in range(len(years) - 1, -1, -1):  # from the last year back: the earliest one stays
+        np.copyto(first, float(years[t]), where=reached[t])
+    return first
 
 
 def _metrics(

@@ -13,7 +13,15 @@ import pandas as pd
 from .calibration import OUTPUT_REGIONS, Baseline
 from .checks import ModelWarning, scenario_warnings
 from .core import DERIVED, REGIONS, SCENARIO_REGIONS, Paths, evaluate
-from .draws import RowTable, block_bounds, pack_rows, quantile_ranks, start_sorting
+from .draws import (
+    RowTable,
+    block_bounds,
+    first_rows_constant,
+    pack_rows,
+    row_quantiles,
+    row_spans,
+    start_sorting,
+)
 from .errors import ErrorModel, draw_errors, read_error_model
 from .parameters import NE_PROVINCES, ParameterSet, ScenarioError, load_parameters
 from .uncertainty import (
@@ -21,7 +29,6 @@ from .uncertainty import (
     QUANTILES,
     draw_assumptions,
     round_significant,
-    summarise_columns,
 )
 
 RUNS = ("baseline", "scenario", "change")
@@ -296,11 +303,13 @@ def _cached_errors(model, n_years: int, draws: int, seed):
 class Draws:
     """Monte Carlo samples of the provinces and NE3, summarised as they come.
 
-    ``table`` holds the rows of every output that depends on the draws, sorted along the draws
+    ``table`` holds the rows of every output that depends on the draws and summarises them
     (:class:`helpers.model.draws.RowTable`; ``index`` maps (variable, run) to its rows);
-    ``factored`` maps outputs that vary through one multiplier alone to (base, sorted multiplier
-    rows); ``metrics`` maps each metric to (regions, draws) or (regions, 1) when it does not depend
-    on them; ``benchmark_errors`` holds the forecast-error multipliers of the benchmarks' own rows.
+    ``factored`` maps outputs that vary through one multiplier alone to (base, the multiplier's
+    P10/P50/P90 as counted and mirrored, :func:`helpers.model.draws.row_quantiles`); ``metrics``
+    maps each metric that depends on the draws to its P10/P50/P90 (regions, 3);
+    ``benchmark_errors`` holds the P10/P50/P90 of the forecast-error multipliers of the
+    benchmarks' own rows after the base year.
     """
 
     table: RowTable | None
@@ -309,6 +318,12 @@ class Draws:
     implausible_share: np.ndarray
     factored: dict = field(default_factory=dict)
     benchmark_errors: dict = field(default_factory=dict)
+
+
+def _draw_slice(v: np.ndarray, lo: int, hi: int, width: int) -> np.ndarray:
+    """Draws ``lo:hi`` (last axis), a view, or repeated up to ``width``."""
+    part = v[..., lo:hi]
+    return part if hi - lo == width else np.resize(part, (*part.shape[:-1], width))
 
 
 def _run_draws(
@@ -324,18 +339,16 @@ def _run_draws(
     from .checks import implausible_return_flags
 
     n_first = len(SCENARIO_REGIONS)  # rows of the base year
-    tables, parts = [], []
+    bounds = block_bounds(draws)
+    sources, parts = [], []
     index: dict = {}
     spans = constant = None
-    for lo, hi in block_bounds(draws):
+    for i_block, (lo, hi) in enumerate(bounds):
         width = max(hi - lo, 2)  # one draw is run twice so that its draw axis has length 2
-        values = {k: (np.resize(v[lo:hi], width) if v.size > 1 else v) for k, v in drawn.items()}
+        values = {k: (_draw_slice(v, lo, hi, width) if v.size > 1 else v) for k, v in drawn.items()}
         errs = None
         if errors is not None:
-            errs = {
-                k: np.resize(v[..., lo - 1 : hi - 1], (*v.shape[:2], width))
-                for k, v in errors.items()
-            }
+            errs = {k: _draw_slice(v, lo - 1, hi - 1, width) for k, v in errors.items()}
         paths = evaluate(
             baseline, lever_values, values, dtype=np.float32, reference=centre, errors=errs
         )
@@ -349,39 +362,52 @@ def _run_draws(
                 index[key] = seen[id(arr)]
         flags = implausible_return_flags(paths, parameters)[:, :n]
         if arrays:
-            rows, block_spans, block_constant = pack_rows(arrays, n_first)
-            tables.append(rows)
-            spans = block_spans
+            spans = row_spans(arrays)
+            block_constant = first_rows_constant(arrays)
             constant = (
                 block_constant
                 if constant is None
                 else [a and b for a, b in zip(constant, block_constant, strict=True)]
             )
+            # the last block is copied into rows by the threads that sort it; earlier ones now,
+            # so that only one block's outputs are held at a time
+            sources.append(arrays if i_block == len(bounds) - 1 else pack_rows(arrays))
         metrics = {key: (v if v.shape[-1] == 1 else v[:, :n]) for key, v in paths.metrics.items()}
         factored = {key: (base, m[..., :n]) for key, (base, m) in paths.factored.items()}
         parts.append((flags, metrics, factored))
-    table = start_sorting(tables, spans, constant, n_first) if tables else None
+    table = start_sorting(sources, spans, constant, n_first) if sources else None
 
-    metrics = {}
-    for key, arr in parts[0][1].items():
-        metrics[key] = (
-            arr if arr.shape[-1] == 1 else np.concatenate([p[1][key] for p in parts], axis=-1)
-        )
+    def joined(arrays):  # the blocks' draws side by side
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=-1)
+
+    metrics = {  # float32, like the outputs
+        key: joined([p[1][key] for p in parts]).astype(np.float32, copy=False)
+        for key, arr in parts[0][1].items()
+        if arr.shape[-1] > 1  # depends on the draws
+    }
     factored = {}
     for key, (base, mult) in parts[0][2].items():
-        if mult.shape[-1] == 1:
-            continue  # does not depend on the draws
-        mults = np.concatenate([p[2][key][1] for p in parts], axis=-1)
-        factored[key] = (base, np.sort(mults.reshape(-1, mults.shape[-1]), axis=1))
-    flags = np.concatenate([p[0] for p in parts], axis=1)
+        if mult.shape[-1] > 1:  # depends on the draws
+            mults = joined([p[2][key][1] for p in parts])
+            factored[key] = (base, mults.reshape(-1, mults.shape[-1]))
+    flags = joined([p[0] for p in parts])
     bench = {}
     if errors is not None:
         for region, name in (
             ("CN", "benchmark_rd_intensity_national"),
             ("CN-JS", "benchmark_rd_intensity_jiangsu"),
         ):
-            bench[("rd_intensity", "baseline", region)] = errors[name]
-        bench[("rd_expenditure", "baseline", "CN-JS")] = errors["benchmark_rd_expenditure_jiangsu"]
+            bench[("rd_intensity", "baseline", region)] = errors[name][1:, 0]
+        bench[("rd_expenditure", "baseline", "CN-JS")] = errors["benchmark_rd_expenditure_jiangsu"][
+            1:, 0
+        ]
+    # the multipliers' quantiles, all in one go (several outputs share one multiplier)
+    summary = _row_quantiles_once(
+        [m for _, m in factored.values()] + list(bench.values()) + list(metrics.values())
+    )
+    metrics = {key: summary[id(m)][:, :3] for key, m in metrics.items()}
+    factored = {key: (base, summary[id(m)]) for key, (base, m) in factored.items()}
+    bench = {key: summary[id(m)][:, :3] for key, m in bench.items()}
     return Draws(
         table=table,
         index=index,
@@ -390,6 +416,17 @@ def _run_draws(
         factored=factored,
         benchmark_errors=bench,
     )
+
+
+def _row_quantiles_once(arrays: list[np.ndarray]) -> dict[int, np.ndarray]:
+    """P10/P50/P90 as counted, then mirrored, of the rows of each array (rows, draws), by the
+    array's id: arrays given more than once are summarised once."""
+    unique = list({id(a): a for a in arrays}.values())
+    if not unique:
+        return {}
+    stats = row_quantiles(np.concatenate(unique), None)
+    bounds = np.cumsum([0, *(a.shape[0] for a in unique)])
+    return {id(a): stats[lo:hi] for a, lo, hi in zip(unique, bounds[:-1], bounds[1:], strict=True)}
 
 
 _DTYPES: dict = {}
@@ -455,13 +492,10 @@ def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet
                 first = 1 if skip_base_year else 0  # constant base year: exact central value
                 grid[first:, : picked.shape[1], 1:] = picked[first:]
                 marks[first:, : picked.shape[1]] = True
-            for (variable, run, region), mult in samples.benchmark_errors.items():
+            for (variable, run, region), band in samples.benchmark_errors.items():
                 if (variable, run) == key:  # a benchmark's own band: its forecast error alone
                     i = centre.regions[key].index(region)
-                    spread = np.sort(mult[1:, 0], axis=1)
-                    grid[1:, i, 1:] = (
-                        central[1:, i, None] * spread[:, list(quantile_ranks(spread.shape[1]))]
-                    )
+                    grid[1:, i, 1:] = central[1:, i, None] * band
                     marks[1:, i] = True
         blocks.append(values)
         drawn.append(mask)
@@ -474,9 +508,9 @@ def _series_frame(centre: Paths, samples: Draws | None, parameters: ParameterSet
     columns = _layout(
         layout, tuple(centre.years), stats, variables, tuple(outputs[v].unit for v in variables)
     )
-    return pd.DataFrame({**columns, "value": np.concatenate(blocks).reshape(-1)})[
-        list(SERIES_COLUMNS)
-    ]
+    columns = {**columns, "value": np.concatenate(blocks).reshape(-1)}
+    # copied: the structural columns are cached (_layout) and a caller may change its table
+    return pd.DataFrame({name: columns[name] for name in SERIES_COLUMNS})
 
 
 def _source_quantiles(key, samples: Draws, n_years: int, mirrored: bool):
@@ -487,8 +521,8 @@ def _source_quantiles(key, samples: Draws, n_years: int, mirrored: bool):
         table = samples.table.finish()
         return table.quantiles(i, mirrored).reshape(n_years, -1, 3), table.constant[i]
     if key in samples.factored:
-        base, sorted_mult = samples.factored[key]
-        return _factored_quantiles(base, sorted_mult, mirrored), True
+        base, mult_quantiles = samples.factored[key]
+        return _factored_quantiles(base, mult_quantiles, mirrored), True
     return None
 
 
@@ -511,13 +545,13 @@ def _quantiles_of(key, samples: Draws, centre: Paths):
     return picked, constant
 
 
-def _factored_quantiles(base: np.ndarray, sorted_mult: np.ndarray, mirrored: bool = False):
-    """Quantiles of base × multiplier: base (years, regions, 1), multiplier rows sorted
-    (years or 1, draws). A negative base reverses the order."""
-    n = sorted_mult.shape[1]
-    up = sorted_mult[:, list(quantile_ranks(n, mirrored))][:, None, :].astype(float)
-    down = sorted_mult[:, list(quantile_ranks(n, not mirrored))][:, None, :].astype(float)
-    return np.where(base >= 0, base * up, base * down)
+def _factored_quantiles(base: np.ndarray, mult_quantiles: np.ndarray, mirrored: bool = False):
+    """Quantiles of base × multiplier: base (years, regions, 1); the multiplier's quantiles
+    (years or 1, 6) as counted, then mirrored (:func:`helpers.model.draws.row_quantiles`). A
+    negative base reverses the order."""
+    up = mult_quantiles[:, 3:] if mirrored else mult_quantiles[:, :3]
+    down = mult_quantiles[:, :3] if mirrored else mult_quantiles[:, 3:]
+    return np.where(base >= 0, base * up[:, None, :], base * down[:, None, :])
 
 
 def _metrics_frame(
@@ -532,13 +566,12 @@ def _metrics_frame(
     if samples is None:
         values, stats = central[:, None], ("central",)
     else:
-        random = [i for i, key in enumerate(keys) if samples.metrics[key].shape[-1] > 1]
-        if random:
-            rows = np.concatenate([np.arange(i * n_regions, (i + 1) * n_regions) for i in random])
-            draws = np.concatenate([samples.metrics[keys[i]] for i in random]).astype(np.float32)
-        else:  # nothing depends on the draws: every statistic is the central value
-            rows, draws = np.arange(0), np.empty((0, 1), np.float32)
-        values, stats = summarise_columns(central, draws, rows)
+        # metrics that do not depend on the draws keep their central value as every statistic
+        stats = ("central", *QUANTILES)
+        values = np.repeat(central[:, None], len(stats), axis=1)
+        for i, key in enumerate(keys):
+            if key in samples.metrics:
+                values[i * n_regions : (i + 1) * n_regions, 1:] = samples.metrics[key]
         values[:, 1:] = round_significant(values[:, 1:], 7)
     n_stats, per_key = len(stats), n_regions * len(stats)
     region = np.tile(np.repeat(np.arange(n_regions), n_stats), len(keys))
