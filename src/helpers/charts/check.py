@@ -80,24 +80,16 @@ def backtest_chart(
         .mark_area(opacity=0.22, color=STYLE["shown"][0])
         .encode(x=x, y="p10:Q", y2="p90:Q")
     )
-    line = (
-        base.transform_filter(shown)
-        .mark_line(
-            strokeWidth=2.5,
-            color=STYLE["shown"][0],
-            point=alt.OverlayMarkDef(size=30, color=STYLE["shown"][0]),
+
+    def path(rows, color: str) -> alt.Chart:  # a line with a dot at each year
+        return (
+            base.transform_filter(rows)
+            .mark_line(strokeWidth=2.5, color=color, point=alt.OverlayMarkDef(size=30, color=color))
+            .encode(x=x, y="value:Q", tooltip=tooltip)
         )
-        .encode(x=x, y="value:Q", tooltip=tooltip)
-    )
-    actual = (
-        base.transform_filter(alt.datum.kind == "actual")
-        .mark_line(
-            strokeWidth=2.5,
-            color=STYLE["actual"][0],
-            point=alt.OverlayMarkDef(size=30, color=STYLE["actual"][0]),
-        )
-        .encode(x=x, y="value:Q", tooltip=tooltip)
-    )
+
+    line = path(shown, STYLE["shown"][0])
+    actual = path(alt.datum.kind == "actual", STYLE["actual"][0])
     rule = (
         base.transform_filter(shown & (alt.datum.year == chosen))
         .mark_rule(strokeDash=[2, 2], color=OKABE_ITO["grey"])

@@ -280,6 +280,20 @@ def changelog_html(parameters: ParameterSet, lang: str) -> str:
 # ------------------------------------------------------------------------ the backtest chart
 
 
+def _region_pick(baseline, regions, value: str, lang: str, css_class: str) -> widgets.Dropdown:
+    """A dropdown of ``regions`` by name in the reader's language."""
+    names = baseline.names_zh if lang == "zh" else baseline.names_en
+    pick = widgets.Dropdown(
+        options=[(names[r], r) for r in regions],
+        value=value,
+        description=text.t("check.widget.region", lang),
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="300px"),
+    )
+    pick.add_class(css_class)
+    return pick
+
+
 def _series_label(parameters: ParameterSet, key: str, lang: str) -> tuple[str, str]:
     spec = parameters.output_by_name[SERIES[key][0]]
     label = spec.label_zh if lang == "zh" else spec.label_en
@@ -348,17 +362,7 @@ def backtest_explorer(prepared: Prepared, lang: str) -> widgets.VBox:
         layout=widgets.Layout(width="460px", max_width="100%"),
     )
     series_pick.add_class("nqp-check-series")
-    region_pick = widgets.Dropdown(
-        options=[
-            (baseline.names_zh[r] if lang == "zh" else baseline.names_en[r], r)
-            for r in NE_PROVINCES
-        ],
-        value=state["region"],
-        description=text.t("check.widget.region", lang),
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="300px"),
-    )
-    region_pick.add_class("nqp-check-region")
+    region_pick = _region_pick(baseline, NE_PROVINCES, state["region"], lang, "nqp-check-region")
     origin_slider = widgets.IntSlider(
         value=state["origin"],
         min=ORIGINS[0],
@@ -512,17 +516,9 @@ def tornado_explorer(prepared: Prepared, lang: str) -> widgets.VBox:
         layout=widgets.Layout(width="460px", max_width="100%"),
     )
     output_pick.add_class("nqp-check-output")
-    region_pick = widgets.Dropdown(
-        options=[
-            (baseline.names_zh[r] if lang == "zh" else baseline.names_en[r], r)
-            for r in TORNADO_REGIONS
-        ],
-        value=state["region"],
-        description=text.t("check.widget.region", lang),
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="300px"),
+    region_pick = _region_pick(
+        baseline, TORNADO_REGIONS, state["region"], lang, "nqp-check-tornado-region"
     )
-    region_pick.add_class("nqp-check-tornado-region")
     frame = figure(chart, caption, table, lang, name="tornado")
     status = ui.status_area()
 
