@@ -54,7 +54,11 @@ def test_changing_the_method_changes_the_ranking(app, page, artifacts):
     open_page(page, app.url(INDEX), RANKING_MARKS, NORTHEAST_MARKS, f"{WEIGHTING} input")
     assert_no_error_text(page)
     body = page.inner_text("body")
-    assert "not an official statistic" in body and "叶天驰" in body
+    assert "not an official statistic" in body and "叶天驰" in body and "Li & Liu" in body
+    # the two dimensions without official data here are named as gaps, not filled
+    gaps = page.inner_text(".nqp-index-indicators")
+    assert "Digital economy" in gaps and "Green development" in gaps
+    assert gaps.count("missing from the index, not estimated") == 2
     start = ranking_state(page)
     assert "Entropy weights · Weighted sum" in start["summary"]
     page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-entropy-ranking.png")
@@ -67,7 +71,7 @@ def test_changing_the_method_changes_the_ranking(app, page, artifacts):
     assert critic["svg"] != start["svg"] and critic["table"] != start["table"]
     wait_for_chart_text(page, NORTHEAST_SVG, "CRITIC weights · Weighted sum")
     assert page.inner_html(NORTHEAST_SVG) != start["northeast"]
-    assert "Basic research share" in page.inner_text(".nqp-index-notes")
+    assert "High-tech manufacturing revenue" in page.inner_text(".nqp-index-notes")
 
     page.click(f"{AGGREGATION} label:has-text('TOPSIS')")
     wait_for_new_summary(page, critic["summary"])
@@ -77,6 +81,28 @@ def test_changing_the_method_changes_the_ranking(app, page, artifacts):
     assert topsis["svg"] != critic["svg"] and topsis["table"] != critic["table"]
     page.locator(".nqp-index-ranking").screenshot(path=artifacts / "index-critic-topsis.png")
     page.locator(".nqp-index-northeast").screenshot(path=artifacts / "index-northeast.png")
+
+    # Swings of 2x or more: listed, then left out at the reader's choice
+    swings = page.inner_text(".nqp-index-swings")
+    assert "Heilongjiang" in swings and "used as published" in swings
+    page.click(".nqp-index-treatment label:has-text('Leave them out')")
+    wait_for_new_summary(page, topsis["summary"])
+    assert "Heilongjiang" not in page.inner_text(SUMMARY)  # left out of 2023
+    expect(page.locator(".nqp-index-swings")).to_contain_text(
+        "left out of this year's ranking", timeout=UPDATE_TIMEOUT_MS
+    )
+    assert page.inner_html(RANKING_SVG) != topsis["svg"]
+
+    # Denominators and published findings follow the choices
+    denominators = page.locator(".nqp-index-denominators")
+    denominators.scroll_into_view_if_needed()
+    expect(denominators).to_contain_text("Per resident where possible", timeout=UPDATE_TIMEOUT_MS)
+    published = page.locator(".nqp-index-published")
+    published.scroll_into_view_if_needed()
+    expect(published).to_contain_text("No published table", timeout=UPDATE_TIMEOUT_MS)
+    assert "Li, L. & Liu, Z. (2024)" in published.inner_text()
+    denominators.screenshot(path=artifacts / "index-denominators.png")
+    published.screenshot(path=artifacts / "index-published.png")
     assert page.inner_text(".nqp-status") == ""
     assert_no_error_text(page)
     page.log.assert_clean()
@@ -89,19 +115,26 @@ def test_user_weights_appear_and_all_zero_weights_are_explained(app, page, artif
     page.wait_for_selector(".nqp-index-weight .noUi-handle", state="visible", timeout=30_000)
     handles = page.locator(".nqp-index-weight .noUi-handle")
     shares = page.locator(".nqp-index-weight-share")
-    assert handles.count() == 6  # one per chosen indicator
+    assert handles.count() == 5  # one per chosen indicator
     # The shares are separate widget messages, sent after the rows are shown: wait for them.
     expect(page.locator(".nqp-index-user-weights")).to_contain_text(
-        "16.7%", timeout=UPDATE_TIMEOUT_MS
+        "20.0%", timeout=UPDATE_TIMEOUT_MS
     )
     # A keyboard user keeps the focus on a weight while the index follows: two presses in a
     # row both count (the rows used to be rebuilt at each change, and the second key was lost).
     readout = page.locator(".nqp-index-weight .widget-readout").nth(0)
     start = int(readout.inner_text())
+    ranking = page.inner_html(RANKING_SVG)
     handles.nth(0).focus()
     page.keyboard.press("ArrowLeft")
     expect(readout).to_have_text(str(start - 1), timeout=UPDATE_TIMEOUT_MS)
-    expect(shares.nth(0)).not_to_have_text("= 16.7%", timeout=UPDATE_TIMEOUT_MS)
+    # a lighter weight on one indicator moves the scores of the ranking
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
+        arg=[RANKING_SVG, ranking],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    expect(shares.nth(0)).not_to_have_text("= 20.0%", timeout=UPDATE_TIMEOUT_MS)
     page.keyboard.press("ArrowLeft")
     expect(readout).to_have_text(str(start - 2), timeout=UPDATE_TIMEOUT_MS)
     for k in range(handles.count()):
@@ -146,6 +179,22 @@ def test_chinese_page_reads_in_chinese_and_reacts(app, page, artifacts):
     wait_for_chart_text(page, RANKING_SVG, "CRITIC权重，加权求和")
     assert page.inner_html(RANKING_SVG) != before["svg"]
     assert "CRITIC权重" in page.inner_text(SUMMARY)
+    assert "数字经济" in page.inner_text(".nqp-index-indicators")
+    # a weight of the visitor's own: one key press moves the ranking
+    page.click(f"{WEIGHTING} label:has-text('自定义权重')")
+    page.wait_for_selector(".nqp-index-weight .noUi-handle", state="visible", timeout=30_000)
+    wait_for_chart_text(page, RANKING_SVG, "自定义权重")
+    ranking = page.inner_html(RANKING_SVG)
+    page.locator(".nqp-index-weight .noUi-handle").nth(0).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerHTML !== old",
+        arg=[RANKING_SVG, ranking],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    expect(page.locator(".nqp-index-published")).to_contain_text(
+        "未能读到", timeout=UPDATE_TIMEOUT_MS
+    )
     page.locator(".nqp-index-indicator summary").first.click()  # one click to a definition
     assert "定义" in page.inner_text(".nqp-index-indicator[open]")
     page.screenshot(path=artifacts / "index-zh-top.png")

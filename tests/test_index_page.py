@@ -97,7 +97,7 @@ def test_ranking_caption_names_sources_years_grades_and_weights(data, panel):
     assert ic.ranking_summary(result, "en") in caption
     assert ic.weights_summary(result, "en") in caption
     assert "China Statistical Yearbook on Science and Technology" in caption
-    assert caption.count("GDP: implied from the annual R&D communiqués") == 1  # deduplicated
+    assert caption.count("GDP: the GDP each communiqué's intensity was computed on") == 1  # once
     assert "Years shown: 2023" in caption and "Trust grade A" in caption
     assert "no statistics office publishes it" in caption
 
@@ -120,7 +120,7 @@ def test_weights_chart_shows_every_weight_and_an_equal_share(data):
     assert equal[0]["equal"] == pytest.approx(100 / len(IDS))
     heaviest = max(rows, key=lambda r: r["percent"])["name"]
     assert spec["layer"][0]["encoding"]["y"]["sort"][0] == heaviest
-    assert "Basic research share" in heaviest  # CRITIC's known preference, shown
+    assert "High-tech manufacturing revenue" in heaviest  # CRITIC's known preference, shown
 
 
 def test_weights_caption_labels_user_weights_as_judgement(data):
@@ -221,7 +221,7 @@ def test_changing_the_method_recomputes_and_redraws_in_place(explorer):
     assert table_html(explorer.ranking_frame) != before["table"]
     assert chart.spec != before["spec"] and northeast.spec != before["northeast"]
     assert "CRITIC weights" in explorer.summary.value
-    assert "Liaoning: 20" in explorer.summary.value  # CRITIC, weighted sum, 2023
+    assert "Liaoning: 18" in explorer.summary.value  # CRITIC, weighted sum, 2023
     middle = table_html(explorer.ranking_frame)
     explorer.aggregation.value = "topsis"
     assert table_html(explorer.ranking_frame) != middle
@@ -243,9 +243,10 @@ def test_changing_the_year_redraws_ranking_and_robustness(explorer):
 def test_notes_explain_the_known_weighting_caveats(explorer):
     assert "Beijing" in explorer.notes.value and "not the most important" in explorer.notes.value
     explorer.weighting.value = "critic"
-    assert "Basic research share" in explorer.notes.value
+    assert "High-tech manufacturing revenue relative to GDP" in explorer.notes.value
     explorer.weighting.value = "equal"
-    assert "Nothing to flag" in explorer.notes.value
+    assert "not the most important" not in explorer.notes.value
+    assert "used as published" in explorer.notes.value  # the flagged swings of 2023
 
 
 def test_user_weights_appear_validate_and_show_normalised_shares(explorer):
@@ -297,13 +298,13 @@ def test_fewer_than_two_indicators_is_a_message_not_a_dead_page(explorer):
 
 
 def test_ticking_an_indicator_offers_only_complete_years(explorer):
-    explorer.checkboxes["rd_fte_per_10k_people"].value = True  # census: 2020 only
-    assert list(explorer.year.options) == [2020]
-    assert explorer.year.value == 2020 and explorer.status.value == ""
-    assert "R&amp;D personnel per 10,000 residents" in explorer.ranking_frame.table.value
-    explorer.checkboxes["rd_fte_per_10k_people"].value = False
+    explorer.checkboxes["hitech_new_product_share"].value = True  # Tibet blank 2017–2022
+    assert list(explorer.year.options) == [2023]
+    assert explorer.year.value == 2023 and explorer.status.value == ""
+    assert "New products' share" in html.unescape(explorer.ranking_frame.table.value)
+    explorer.checkboxes["hitech_new_product_share"].value = False
     assert list(explorer.year.options) == list(range(2018, 2024))
-    assert explorer.year.value == 2020  # kept: still complete
+    assert explorer.year.value == 2023  # kept: still complete
 
 
 def test_leaving_indicators_out_widens_the_robustness_grid(explorer):
@@ -330,8 +331,9 @@ def test_catalogue_gives_every_indicator_its_definition_and_sources(data, panel)
 def test_disclaimer_says_illustrative_and_names_the_frameworks(lang):
     box = ip.disclaimer_box(lang).value
     assert html.escape(ni.disclaimer(lang)) in box
-    for framework in ni.FRAMEWORKS:
-        assert html.escape(framework.url) in box
+    for paper in ni.LITERATURE:
+        assert html.escape(paper.url) in box
+        assert html.escape(paper.dimensions_zh if lang == "zh" else paper.dimensions_en) in box
     assert text.t("index.disclaimer.title", lang) in box
 
 
@@ -342,6 +344,7 @@ CHOICES = st.fixed_dictionaries(
         ),
         "weighting": st.sampled_from(list(ni.WEIGHTINGS)),
         "aggregation": st.sampled_from(list(ni.AGGREGATIONS)),
+        "treatment": st.sampled_from(list(ni.TREATMENTS)),
     }
 )
 
@@ -354,11 +357,21 @@ def test_any_choice_gives_a_ranking_or_a_readable_message(explorer, choice):
     """Whatever a visitor ticks and picks, the page shows a full ranking or one sentence."""
     explorer.choose(**choice)
     if explorer.status.value:
-        assert "Could not rebuild the index" in status_text(explorer)
-        assert len(choice["indicators"]) < ip.MIN_INDICATORS
+        message = status_text(explorer)
+        assert "Could not rebuild the index" in message
+        ids = choice["indicators"]
+        if len(ids) >= ip.MIN_INDICATORS:  # indicators without a common complete year
+            assert not explorer.data.years(tuple(ids))
+            assert text.t("index.error.no_complete_year", "en") in message
     else:
         rows = chart_rows(explorer.ranking_chart.spec)[0]
-        assert len(rows) == len(PROVINCE_CODES)
+        left_out = {
+            r
+            for n in explorer._shown["result"].notes
+            if n.kind == "swing"
+            for r in explorer._shown["result"].dropped
+        }
+        assert len(rows) == len(PROVINCE_CODES) - len(left_out)
         assert explorer.year.value in explorer.data.years(explorer.chosen())
 
 
@@ -399,8 +412,8 @@ def test_index_strings_are_all_used_and_chinese_uses_the_official_terms():
 
 
 def test_the_narrative_about_entropy_and_critic_matches_the_data(data):
-    """The weights section says entropy usually favours technology sold (outflow) and CRITIC
-    the basic-research share, with the default indicators; check it over the complete years."""
+    """The weights section says entropy favours patents in force per resident (Beijing 2.7 times
+    Shanghai) and CRITIC high-tech revenue, with the default indicators; check every year."""
     years = data.years(IDS)
     top = {
         weighting: [
@@ -411,8 +424,12 @@ def test_the_narrative_about_entropy_and_critic_matches_the_data(data):
         ]
         for weighting in ("entropy", "critic")
     }
-    assert top["entropy"].count("tech_market_outflow_to_gdp") > len(years) / 2
-    assert set(top["critic"]) == {"basic_research_share"}
+    assert set(top["entropy"]) == {"invention_patents_in_force_per_10k_people"}
+    assert set(top["critic"]) == {"hitech_revenue_to_gdp"}
+    ratio = data.index(IDS, 2022, "entropy", "weighted_sum", None).raw[
+        "invention_patents_in_force_per_10k_people"
+    ]
+    assert f"{ratio['CN-BJ'] / ratio['CN-SH']:.1f} times" in text.t("index.weights_intro", "en")
 
 
 def test_equal_weights_are_described_as_equal(data):

@@ -24,6 +24,7 @@ from hypothesis.extra.numpy import arrays
 from helpers import nqp_index as ni
 from helpers.data import load_panel
 from helpers.data.regions import NE3_MEMBERS, PROVINCE_CODES
+from helpers.nqp_index import build
 
 X = np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
 DIRS = [1, -1]
@@ -353,11 +354,14 @@ def test_disclaimer_says_illustrative_and_names_the_frameworks():
     en, zh = ni.disclaimer("en"), ni.disclaimer("zh")
     assert "not an official statistic" in en
     assert "不是官方统计" in zh
-    for name in ("叶天驰", "韩文龙", "赵健博", "CRITIC", "TOPSIS", "entropy"):
+    for name in ("叶天驰", "Li & Liu", "赵健博", "CRITIC", "TOPSIS", "entropy", "digital economy"):
         assert name in en
-    for name in ("叶天驰", "韩文龙", "赵健博", "CRITIC", "TOPSIS", "熵值法"):
+    for name in ("叶天驰", "Li & Liu", "赵健博", "CRITIC", "TOPSIS", "熵值法", "数字经济"):
         assert name in zh
-    assert {f.id for f in ni.FRAMEWORKS} >= {"three_elements", "entropy_topsis", "critic"}
+    assert len(ni.LITERATURE) >= 3
+    for paper in ni.LITERATURE:
+        assert paper.url.startswith("http") and paper.dimensions_en and paper.dimensions_zh
+        assert paper.method_en and paper.method_zh
     with pytest.raises(ni.NQPIndexError):
         ni.disclaimer("fr")
 
@@ -383,9 +387,10 @@ def test_years_with_all_31_provinces(panel):
     assert table.loc["rd_intensity", "years_label"] == "2011–2023"
     assert table.loc["hitech_revenue_to_gdp", "years_label"] == "2011–2016, 2018–2023"
     assert table.loc["tech_market_outflow_to_gdp", "years_label"] == "2017–2023"
-    # per-person rates use the census: 2020 only, never interpolated
-    assert table.loc["rd_fte_per_10k_people", "years_complete"] == (2020,)
-    assert table.loc["invention_patents_in_force_per_10k_people", "years_complete"] == (2020,)
+    # per-resident rates divide every year by the 2020 census (the only count of all 31)
+    assert table.loc["rd_fte_per_10k_people", "years_label"] == "2010–2023"
+    assert table.loc["sci_papers_per_10k_people", "years_label"] == "2010–2022"
+    assert table.loc["hitech_new_product_share", "years_complete"] == (2016, 2023)
     assert ni.complete_years(panel, ni.DEFAULT_INDICATORS) == list(range(2018, 2024))
 
 
@@ -549,8 +554,8 @@ def test_an_outsized_entropy_or_critic_weight_is_explained_with_the_caveat(panel
     ids = ni.DEFAULT_INDICATORS
     equal_share = 1 / len(ids)
     for weighting, indicator in [
-        ("entropy", "tech_market_outflow_to_gdp"),
-        ("critic", "basic_research_share"),
+        ("entropy", "invention_patents_in_force_per_10k_people"),
+        ("critic", "hitech_revenue_to_gdp"),
     ]:
         result = ni.build_index(panel, weighting=weighting)
         top = result.weights.sort_values("weight").iloc[-1]
@@ -569,9 +574,10 @@ def test_an_outsized_entropy_or_critic_weight_is_explained_with_the_caveat(panel
 def test_no_dominant_weight_note_when_weights_are_spread():
     inds = [ni.CATALOGUE_BY_ID[i] for i in ni.DEFAULT_INDICATORS[:3]]
     spread = np.array([0.4, 0.35, 0.25])  # 0.4 < 1.5 × 1/3
-    assert ni._dominant_weight_note("entropy", inds, spread) is None
-    assert ni._dominant_weight_note("critic", inds, np.array([0.6, 0.2, 0.2])) is not None
-    assert ni._dominant_weight_note("equal", inds, np.array([0.6, 0.2, 0.2])) is None
+    note = build._dominant_weight_note
+    assert note("entropy", inds, spread) is None
+    assert note("critic", inds, np.array([0.6, 0.2, 0.2])) is not None
+    assert note("equal", inds, np.array([0.6, 0.2, 0.2])) is None
 
 
 @pytest.mark.parametrize(

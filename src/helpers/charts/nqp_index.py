@@ -29,7 +29,8 @@ import pandas as pd
 from helpers import nqp_index as ni
 from helpers import text
 from helpers.charts import OKABE_ITO, region_name_column, source_caption, years_label
-from helpers.data.regions import PROVINCE_CODES
+from helpers.data.regions import PROVINCE_CODES, REGION_EN, REGION_ZH
+from helpers.nqp_index.published import PUBLISHED
 
 #: Text marker of the Northeast provinces in labels and tables (colour is never the only cue).
 NE_MARKER = "◆"
@@ -100,6 +101,16 @@ def aggregation_label(aggregation: str, lang: str | None = None) -> str:
 def aggregation_description(aggregation: str, lang: str | None = None) -> str:
     """One sentence saying how an aggregation turns weighted values into a score."""
     return ni.AGGREGATIONS[aggregation][3 if _zh(_lang(lang)) else 2]
+
+
+def treatment_label(treatment: str, lang: str | None = None) -> str:
+    """Name of a treatment of swings (``"smooth"`` → ``"Smooth them"`` / ``"平滑"``)."""
+    return ni.TREATMENTS[treatment][1 if _zh(_lang(lang)) else 0]
+
+
+def treatment_description(treatment: str, lang: str | None = None) -> str:
+    """One sentence saying what a treatment of swings does."""
+    return ni.TREATMENTS[treatment][3 if _zh(_lang(lang)) else 2]
 
 
 def method_label(weighting: str, aggregation: str, lang: str | None = None) -> str:
@@ -656,7 +667,7 @@ def skipped_sentence(history: ni.RankHistory, lang: str | None = None) -> str:
     return text.t(
         "index.history.skipped",
         lang,
-        years=ni._year_ranges([int(y) for y in skipped["year"]]),
+        years=ni.year_ranges([int(y) for y in skipped["year"]]),
     )
 
 
@@ -1005,3 +1016,168 @@ __all__ = [
     "weights_chart",
     "weights_table",
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# Swings and denominators (HTML tables beside the charts)
+# --------------------------------------------------------------------------------------------
+
+
+def _html_table(table: pd.DataFrame, css: str) -> str:
+    return table.to_html(index=False, border=0, classes=f"nqp-data-table {css}", na_rep="—")
+
+
+def _significant(value: float, lang: str, digits: int = 3) -> str:
+    """``value`` to about ``digits`` significant digits, in the language's number format."""
+    if not np.isfinite(value) or value == 0:
+        return text.number(value, 0, lang)
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    return text.number(value, min(decimals, 6), lang)
+
+
+#: What each treatment did, as a string-table key.
+_TREATMENT_DONE = {
+    "flag": "index.swings.done.flag",
+    "smooth": "index.swings.done.smooth",
+    "exclude": "index.swings.done.exclude",
+}
+#: Row label of each denominator variant.
+_VARIANT_LABEL = {
+    "chosen": "index.denominators.chosen",
+    "per_capita": "index.denominators.per_capita",
+    "per_gdp": "index.denominators.per_gdp",
+}
+#: Column headings of the published-findings table.
+_PUBLISHED_COLUMNS = (
+    "index.published.col.source",
+    "index.published.col.finding",
+    "index.published.col.year",
+    "index.published.col.ours",
+    "index.published.col.verdict",
+)
+
+
+def swings_html(result: ni.IndexResult, lang: str | None = None) -> str:
+    """The province-years of the chosen indicators that swung by the flag factor, as a table."""
+    lang = _lang(lang)
+    factor = f"{ni.SWING_FACTOR:g}"
+    heading = text.t("index.swings.title", lang, factor=factor, year=result.year)
+    rows = result.swings
+    if rows.empty:
+        body = f"<p>{html.escape(text.t('index.swings.none', lang, factor=factor))}</p>"
+    else:
+        zh = _zh(lang)
+        table = pd.DataFrame(
+            {
+                text.t("index.tooltip.province", lang): rows["region_zh" if zh else "region_en"],
+                text.t("index.tooltip.indicator", lang): [
+                    indicator_name(i, lang) for i in rows["indicator"]
+                ],
+                text.t("index.swings.previous", lang): [
+                    f"{_significant(v, lang)} ({y})"
+                    for v, y in zip(rows["previous_value"], rows["previous_year"], strict=True)
+                ],
+                text.t("index.swings.value", lang, year=result.year): [
+                    _significant(v, lang) for v in rows["value"]
+                ],
+                text.t("index.swings.ratio", lang): [
+                    text.number(r, 2, lang) + "×" for r in rows["ratio"]
+                ],
+            }
+        )
+        body = _html_table(table, "nqp-index-swings-table")
+    what = text.t(_TREATMENT_DONE[result.treatment], lang)
+    return (
+        '<div class="nqp-index-swings-box" role="region" '
+        f'aria-label="{html.escape(heading)}" style="margin:6px 0">'
+        f"<b>{html.escape(heading)}</b> <span>{html.escape(what)}</span>{body}</div>"
+    )
+
+
+def denominators_html(check: ni.DenominatorCheck, lang: str | None = None) -> str:
+    """Ranks with the chosen denominators and with every indicator per resident or per GDP."""
+    lang = _lang(lang)
+    zh = _zh(lang)
+    names = REGION_ZH if zh else REGION_EN
+    northeast = check.northeast()
+    rows = []
+    for row in check.variants.itertuples(index=False):
+        if row.switched:
+            switched = text.t("index.joiner", lang).join(
+                f"{indicator_name(a, lang)} → {indicator_name(b, lang)}" for a, b in row.switched
+            )
+        elif row.variant == "chosen":
+            switched = "—"
+        else:
+            switched = text.t("index.denominators.nothing", lang)
+        if row.n_provinces == 0:
+            top = text.t("index.denominators.gap", lang)
+            rho = "—"
+            ne = ["—"] * len(ni.NORTHEAST)
+        else:
+            top = text.t("index.joiner", lang).join(names[c] for c in row.top)
+            rho = text.number(row.spearman, 2, lang)
+            ne = [
+                "—"
+                if pd.isna(northeast.at[row.variant, c])
+                else str(int(northeast.at[row.variant, c]))
+                for c in ni.NORTHEAST
+            ]
+        rows.append([text.t(_VARIANT_LABEL[row.variant], lang), switched, rho, top, *ne])
+    columns = [
+        text.t("index.denominators.col.variant", lang),
+        text.t("index.denominators.col.switched", lang),
+        text.t("index.denominators.col.spearman", lang),
+        text.t("index.denominators.col.top", lang),
+        *[names[c] for c in ni.NORTHEAST],
+    ]
+    table = _html_table(pd.DataFrame(rows, columns=columns), "nqp-index-denominators-table")
+    heading = text.t("index.denominators.title", lang, year=check.year)
+    note = text.t("index.denominators.note", lang)
+    return (
+        '<div class="nqp-index-denominators-box" role="region" '
+        f'aria-label="{html.escape(heading)}">'
+        f"<b>{html.escape(heading)}</b>{table}"
+        f'<p style="color:#444;font-size:90%">{html.escape(note)}</p></div>'
+    )
+
+
+def published_html(table: pd.DataFrame, lang: str | None = None) -> str:
+    """Published findings beside what this index says (from
+    :func:`helpers.nqp_index.published.compare_published`), with the no-table statement."""
+    lang = _lang(lang)
+    zh = _zh(lang)
+    suffix = "zh" if zh else "en"
+    verdicts = {
+        True: text.t("index.published.agrees", lang),
+        False: text.t("index.published.differs", lang),
+        None: text.t("index.published.not_computable", lang),
+    }
+    body = []
+    for row in table.itertuples(index=False):
+        verdict = verdicts[row.agrees if row.agrees in (True, False) else None]
+        source = (
+            f'<a href="{html.escape(row.url)}" target="_blank" rel="noopener noreferrer" '
+            f'style="color:#0072B2;text-decoration:underline">{html.escape(row.citation)}</a>'
+            f'<br><span style="color:#444;font-size:90%">'
+            f"{html.escape(getattr(row, 'sample_' + suffix))}{'；' if zh else '; '}"
+            f"{html.escape(getattr(row, 'read_' + suffix))}</span>"
+        )
+        cells = [
+            source,
+            html.escape(getattr(row, "statement_" + suffix)),
+            html.escape(str(row.year)),
+            html.escape(getattr(row, "ours_" + suffix)),
+            f'<span class="nqp-index-published-{str(row.agrees).lower()}">'
+            f"{html.escape(verdict)}</span>",
+        ]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{html.escape(text.t(key, lang))}</th>" for key in _PUBLISHED_COLUMNS)
+    heading = text.t("index.published.title", lang)
+    return (
+        '<div class="nqp-index-published-box" role="region" '
+        f'aria-label="{html.escape(heading)}"><b>{html.escape(heading)}</b>'
+        f"<p>{html.escape(PUBLISHED.no_table[suffix])}</p>"
+        '<table class="nqp-data-table nqp-index-published-table">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )

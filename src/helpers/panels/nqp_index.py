@@ -22,6 +22,7 @@ from helpers import nqp_index as ni
 from helpers import text, ui
 from helpers.charts import live_chart
 from helpers.charts import nqp_index as ic
+from helpers.nqp_index.published import compare_published
 from helpers.panels import figure
 
 #: Fewest indicators a composite index is built from (one indicator is a ranking, not an index).
@@ -66,20 +67,39 @@ class IndexData:
         self.index: Callable[..., ni.IndexResult] = cache(self._index)
         self.history: Callable[..., ni.RankHistory] = cache(self._history)
         self.robustness: Callable[..., ni.Robustness] = cache(self._robustness)
+        self.denominators: Callable[..., ni.DenominatorCheck] = cache(self._denominators)
+        self.published: Callable[..., pd.DataFrame] = cache(self._published)
 
     def _years(self, ids: tuple[str, ...]) -> list[int]:
         """Years in which all 31 provinces have every indicator in ``ids``."""
         return ni.complete_years(self.panel, ids)
 
     def _index(
-        self, ids: tuple[str, ...], year: int, weighting: str, aggregation: str, user: UserWeights
+        self,
+        ids: tuple[str, ...],
+        year: int,
+        weighting: str,
+        aggregation: str,
+        user: UserWeights,
+        treatment: str = "flag",
     ) -> ni.IndexResult:
         return ni.build_index(
-            self.panel, ids, year, weighting, aggregation, dict(user) if user else None
+            self.panel,
+            ids,
+            year,
+            weighting,
+            aggregation,
+            dict(user) if user else None,
+            treatment=treatment,
         )
 
     def _history(
-        self, ids: tuple[str, ...], weighting: str, aggregation: str, user: UserWeights
+        self,
+        ids: tuple[str, ...],
+        weighting: str,
+        aggregation: str,
+        user: UserWeights,
+        treatment: str = "flag",
     ) -> ni.RankHistory:
         return ni.rank_history(
             self.panel,
@@ -87,10 +107,16 @@ class IndexData:
             weighting=weighting,
             aggregation=aggregation,
             user_weights=dict(user) if user else None,
+            treatment=treatment,
         )
 
     def _robustness(
-        self, ids: tuple[str, ...], year: int, leave_one_out: bool, user: UserWeights
+        self,
+        ids: tuple[str, ...],
+        year: int,
+        leave_one_out: bool,
+        user: UserWeights,
+        treatment: str = "flag",
     ) -> ni.Robustness:
         return ni.rank_robustness(
             self.panel,
@@ -98,6 +124,38 @@ class IndexData:
             year,
             leave_one_out=leave_one_out,
             user_weights=dict(user) if user else None,
+            treatment=treatment,
+        )
+
+    def _published(
+        self,
+        ids: tuple[str, ...],
+        weighting: str,
+        aggregation: str,
+        user: UserWeights,
+        treatment: str = "flag",
+    ) -> pd.DataFrame:
+        """Published findings beside this index with the same choices, in their years."""
+        years = self.years(ids)
+
+        def index_for_year(year: int) -> ni.IndexResult | None:
+            if year not in years:
+                return None
+            return self.index(ids, year, weighting, aggregation, user, treatment)
+
+        return compare_published(index_for_year)
+
+    def _denominators(
+        self,
+        ids: tuple[str, ...],
+        year: int,
+        weighting: str,
+        aggregation: str,
+        user: UserWeights,
+        treatment: str = "flag",
+    ) -> ni.DenominatorCheck:
+        return ni.denominator_robustness(
+            self.panel, ids, year, weighting, aggregation, dict(user) if user else None, treatment
         )
 
 
@@ -110,9 +168,12 @@ def prepare(panel: pd.DataFrame) -> IndexData:
     data = IndexData(panel)
     ids = tuple(ni.DEFAULT_INDICATORS)
     year = data.years(ids)[-1]
-    data.index(ids, year, "entropy", "weighted_sum", None)
-    data.history(ids, "entropy", "weighted_sum", None)
+    method = (ni.DEFAULT_WEIGHTING, ni.DEFAULT_AGGREGATION)
+    data.index(ids, year, *method, None)
+    data.history(ids, *method, None)
     data.robustness(ids, year, False, None)
+    data.denominators(ids, year, *method, None)
+    data.published(ids, *method, None)
     return data
 
 
@@ -130,13 +191,16 @@ def disclaimer_box(lang: str | None = None) -> widgets.HTML:
     lang = lang or text.get_language()
     zh = lang == "zh"
     items = []
-    for f in ni.FRAMEWORKS:
-        use = text.t("index.disclaimer.used_for", lang, use=f.used_for_zh if zh else f.used_for_en)
+    for paper in ni.LITERATURE:
+        dims = paper.dimensions_zh if zh else paper.dimensions_en
+        method = paper.method_zh if zh else paper.method_en
+        read = paper.read_zh if zh else paper.read_en
+        item = text.t("index.literature.item", lang, dimensions=dims, method=method)
         items.append(
-            f'<li><a href="{html.escape(f.url)}" target="_blank" rel="noopener noreferrer" '
-            f'style="color:#0072B2;text-decoration:underline">'
-            f"{html.escape(f.name_zh if zh else f.name_en)}</a> — {html.escape(use)}"
-            f'<br><span style="color:#444;font-size:90%">{html.escape(f.citation)}</span></li>'
+            f'<li><a href="{html.escape(paper.url)}" target="_blank" rel="noopener noreferrer" '
+            f'style="color:#0072B2;text-decoration:underline">{html.escape(paper.citation)}</a>'
+            f"<br>{html.escape(item)}"
+            f' <span style="color:#444;font-size:90%">({html.escape(read)})</span></li>'
         )
     title = html.escape(text.t("index.disclaimer.title", lang))
     frameworks = html.escape(text.t("index.disclaimer.frameworks", lang))
@@ -196,11 +260,14 @@ def catalogue_html(data: IndexData, lang: str | None = None) -> str:
     lang = lang or text.get_language()
     zh = lang == "zh"
     parts = []
-    for dimension in ni.DIMENSIONS:
+    for dimension, info in ni.DIMENSION_INFO.items():
         rows = data.catalogue[data.catalogue["dimension"] == dimension]
-        if rows.empty:
-            continue
         parts.append(f"<h4>{html.escape(ic.dimension_name(dimension, lang))}</h4>")
+        if info.is_gap:
+            parts.append(
+                '<p class="nqp-index-gap" style="color:#8a4b00">'
+                f"{html.escape(info.gap_zh if zh else info.gap_en)}</p>"
+            )
         for row in rows.itertuples():
             get = functools.partial(_localised_field, row, zh)
             direction = text.t(
@@ -222,6 +289,7 @@ def catalogue_html(data: IndexData, lang: str | None = None) -> str:
             if get("caveat"):
                 facts.append(("index.catalogue.caveat", html.escape(get("caveat"))))
             facts.append(("index.catalogue.sources", html.escape(get("sources"))))
+            facts.append(("table.col.grade", html.escape(row.grade)))
             dl = "".join(
                 f"<dt><b>{html.escape(text.t(key, lang))}</b></dt><dd>{value}</dd>"
                 for key, value in facts
@@ -296,18 +364,25 @@ class IndexExplorer:
         self.checkboxes = self._indicator_checkboxes(ids)
         self.weighting = widgets.RadioButtons(
             options=[(ic.weighting_label(w, lang), w) for w in ni.WEIGHTINGS],
-            value="entropy",
+            value=ni.DEFAULT_WEIGHTING,
             layout=widgets.Layout(width="auto"),
         )
         self.weighting.add_class("nqp-index-weighting")
         self.weighting_help = widgets.HTML()
         self.aggregation = widgets.RadioButtons(
             options=[(ic.aggregation_label(a, lang), a) for a in ni.AGGREGATIONS],
-            value="weighted_sum",
+            value=ni.DEFAULT_AGGREGATION,
             layout=widgets.Layout(width="auto"),
         )
         self.aggregation.add_class("nqp-index-aggregation")
         self.aggregation_help = widgets.HTML()
+        self.treatment = widgets.RadioButtons(
+            options=[(ic.treatment_label(t, lang), t) for t in ni.TREATMENTS],
+            value="flag",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.treatment.add_class("nqp-index-treatment")
+        self.treatment_help = widgets.HTML()
         self.year = widgets.Dropdown(
             options=years,
             value=years[-1],
@@ -328,10 +403,12 @@ class IndexExplorer:
         self.summary = widgets.HTML()
         self.summary.add_class("nqp-index-summary")
 
-        method = ("entropy", "weighted_sum")
+        method = (ni.DEFAULT_WEIGHTING, ni.DEFAULT_AGGREGATION)
         result = data.index(ids, years[-1], *method, None)
         history = data.history(ids, *method, None)
         rob = data.robustness(ids, years[-1], False, None)
+        check = data.denominators(ids, years[-1], *method, None)
+        published = data.published(ids, *method, None)
         # Two live charts, each two views (see helpers.charts.nqp_index on why not four).
         self.ranking_chart = live_chart(
             ic.ranking_figure(result, lang), css_class="nqp-index-chart-ranking"
@@ -361,25 +438,37 @@ class IndexExplorer:
         )
         self.notes = widgets.HTML()
         self.notes.add_class("nqp-index-notes")
+        self.swings = widgets.HTML()
+        self.swings.add_class("nqp-index-swings")
+        self.denominators = widgets.HTML()
+        self.denominators.add_class("nqp-index-denominators")
+        self.published = widgets.HTML()
+        self.published.add_class("nqp-index-published")
         self.catalogue = widgets.HTML(catalogue_html(data, lang))
         self.catalogue.add_class("nqp-index-catalogue")
 
         self.controls = self._layout_controls()
-        self.ranking = widgets.VBox([self.ranking_frame, self.notes])
+        self.ranking = widgets.VBox([self.ranking_frame, self.notes, self.swings])
         self.northeast = widgets.VBox([self.leave_one_out, self.northeast_frame])
 
         self.refresh = ui.guarded(self.status, text.t("index.error.update", lang))(self._refresh)
         for box in self.checkboxes.values():
             box.observe(self._on_indicators, names="value")
-        for control in (self.weighting, self.aggregation, self.year, self.leave_one_out):
+        for control in (
+            self.weighting,
+            self.aggregation,
+            self.treatment,
+            self.year,
+            self.leave_one_out,
+        ):
             control.observe(self._on_choice, names="value")
         for slider in self.sliders.values():
             slider.observe(self._on_choice, names="value")
         self._describe_ranking(result)
         self._describe_northeast(history, rob)
-        self._show(result, history, rob, method)
+        self._show(result, history, rob, method, check, published)
         self._show_method_help()
-        self._show_user_rows(ids, "entropy")
+        self._show_user_rows(ids, ni.DEFAULT_WEIGHTING)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -423,19 +512,25 @@ class IndexExplorer:
 
     def _layout_controls(self) -> widgets.VBox:
         lang = self.lang
+        swing_title = text.t("index.widget.treatment", lang, factor=f"{ni.SWING_FACTOR:g}")
         groups: list[widgets.Widget] = [
             widgets.HTML(f"<b>{html.escape(text.t('index.widget.indicators', lang))}</b>")
         ]
-        for dimension in ni.DIMENSIONS:
+        for dimension, info in ni.DIMENSION_INFO.items():
             ids = self.data.catalogue.loc[self.data.catalogue["dimension"] == dimension, "id"]
-            if ids.empty:
-                continue
             groups.append(
                 widgets.HTML(
                     '<span style="color:#444;font-size:90%">'
                     f"{html.escape(ic.dimension_name(dimension, lang))}</span>"
                 )
             )
+            if info.is_gap:
+                gap = widgets.HTML(
+                    '<p class="nqp-index-gap" style="margin:0 0 4px 12px;color:#8a4b00">'
+                    f"{html.escape(info.gap_zh if lang == 'zh' else info.gap_en)}</p>"
+                )
+                gap.add_class("nqp-index-gap-dimension")
+                groups.append(gap)
             groups.extend(self.checkboxes[i] for i in ids)
         indicators = widgets.VBox(groups, layout=widgets.Layout(width="520px"))
         indicators.add_class("nqp-index-indicators")
@@ -447,6 +542,9 @@ class IndexExplorer:
                 widgets.HTML(f"<b>{html.escape(text.t('index.widget.aggregation', lang))}</b>"),
                 self.aggregation,
                 self.aggregation_help,
+                widgets.HTML(f"<b>{html.escape(swing_title)}</b>"),
+                self.treatment,
+                self.treatment_help,
                 self.year,
             ],
             layout=widgets.Layout(width="360px", margin="0 0 0 16px"),
@@ -473,6 +571,11 @@ class IndexExplorer:
         if weighting not in ni.WEIGHTINGS or aggregation not in ni.AGGREGATIONS:
             raise IndexPageError(text.t("index.error.bad_method", self.lang))
         return weighting, aggregation
+
+    def _treatment(self) -> str:
+        if self.treatment.value not in ni.TREATMENTS:
+            raise IndexPageError(text.t("index.error.bad_method", self.lang))
+        return self.treatment.value
 
     def _user_weights(self, ids: Sequence[str]) -> tuple[tuple[str, int], ...]:
         """The sliders of the chosen indicators, validated; their normalised shares shown."""
@@ -522,12 +625,17 @@ class IndexExplorer:
         year = self.year.value
         if year not in years:
             raise IndexPageError(text.t("index.error.bad_year", lang, year=year))
+        treatment = self._treatment()
         with self._in_page_language():
             user = self._user_weights(ids) if weighting == "user" else None
-            result = self.data.index(ids, year, weighting, aggregation, user)
-            history = self.data.history(ids, weighting, aggregation, user)
-            rob = self.data.robustness(ids, year, bool(self.leave_one_out.value), user)
-        self._show(result, history, rob, (weighting, aggregation))
+            method = (weighting, aggregation)
+            result = self.data.index(ids, year, *method, user, treatment)
+            history = self.data.history(ids, *method, user, treatment)
+            leave = bool(self.leave_one_out.value)
+            rob = self.data.robustness(ids, year, leave, user, treatment)
+            check = self.data.denominators(ids, year, *method, user, treatment)
+            published = self.data.published(ids, *method, user, treatment)
+        self._show(result, history, rob, method, check, published)
 
     def _set_years(self, years: list[int]) -> None:
         """New year options; keep the year shown when it is still complete, else the latest."""
@@ -552,6 +660,11 @@ class IndexExplorer:
             self.aggregation_help.value = (
                 '<p style="margin:0 0 6px 0;color:#444;font-size:90%">'
                 f"{html.escape(ic.aggregation_description(self.aggregation.value, lang))}</p>"
+            )
+        if self.treatment.value in ni.TREATMENTS:
+            self.treatment_help.value = (
+                '<p style="margin:0 0 6px 0;color:#444;font-size:90%">'
+                f"{html.escape(ic.treatment_description(self.treatment.value, lang))}</p>"
             )
 
     def _show_user_rows(self, ids: Sequence[str], weighting: str) -> None:
@@ -585,10 +698,15 @@ class IndexExplorer:
         history: ni.RankHistory,
         rob: ni.Robustness,
         method: tuple[str, str],
+        check: ni.DenominatorCheck,
+        published: pd.DataFrame,
     ) -> None:
         """Update what changed: charts are re-assigned only when their input is new."""
         lang = self.lang
         self.notes.value = notes_html(result.notes, lang)
+        self.swings.value = ic.swings_html(result, lang)
+        self.denominators.value = ic.denominators_html(check, lang)
+        self.published.value = ic.published_html(published, lang)
         if self._shown.get("result") is not result:
             self._shown["result"] = result
             self.ranking_chart.chart = ic.ranking_figure(result, lang)
@@ -635,6 +753,7 @@ class IndexExplorer:
         weighting: str | None = None,
         aggregation: str | None = None,
         year: int | None = None,
+        treatment: str | None = None,
     ) -> None:
         """Set several choices at once, then recompute once (as a visitor's last click would)."""
         self._holding = True
@@ -646,6 +765,8 @@ class IndexExplorer:
                 self.weighting.value = weighting
             if aggregation is not None:
                 self.aggregation.value = aggregation
+            if treatment is not None:
+                self.treatment.value = treatment
         finally:
             self._holding = False
         self.refresh(indicators_changed=indicators is not None)
