@@ -406,22 +406,13 @@ def build_index(
     matrix, swings, excluded, swing_notes = _treated_year(
         ip, ids, yr, treatment, panel_swings(panel, ids)
     )
-    years_ok = None if matrix.complete or gaps == "drop" else _complete(ip)
+    years_ok = None if matrix.complete or gaps == "drop" else complete_years(panel, ids)
     raw, grd, dropped, notes = _prepare(matrix, gaps, years_ok, excluded)
     comp = _score(raw, ids, weighting, aggregation, user)
     result = _result(
         yr, ids, weighting, aggregation, raw, grd, matrix.gaps, dropped, notes + swing_notes, comp
     )
-    return _with(result, treatment=treatment, swings=swings)
-
-
-def _with(result: IndexResult, **changes: object) -> IndexResult:
-    return replace(result, **changes)
-
-
-def _complete(ip: IndicatorPanel) -> list[int]:
-    full = ip.values.notna().all(axis=1).groupby(level="year").all()
-    return [int(y) for y, ok in full.items() if ok]
+    return replace(result, treatment=treatment, swings=swings)
 
 
 def _result(
@@ -750,7 +741,7 @@ def rank_robustness(
     matrix, _, excluded, swing_notes = _treated_year(
         ip, ids, yr, treatment, panel_swings(panel, ids)
     )
-    years_ok = None if matrix.complete or gaps == "drop" else _complete(ip)
+    years_ok = None if matrix.complete or gaps == "drop" else complete_years(panel, ids)
     raw, _, _, notes = _prepare(matrix, gaps, years_ok, excluded)
     notes = notes + swing_notes
     codes = list(raw.index)

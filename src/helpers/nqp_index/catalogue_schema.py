@@ -140,19 +140,21 @@ class _Catalogue(_Strict):
         return self
 
 
-def explain(raw: object, name: str) -> tuple[str, str]:
-    """The first problem of a catalogue that failed the quick checks, in English and Chinese."""
+def _first_problem(model: type[BaseModel], raw: object, name: str) -> tuple[str, str]:
+    """The first problem pydantic finds in ``raw`` against ``model``, in English and Chinese."""
     try:
-        _Catalogue.model_validate(raw)
+        model.model_validate(raw)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         en = f"{name}: {where}: {first['msg']} ({err.error_count()} problem(s) in all)."
         return en, f"{name}：{where}：{first['msg']}。"
-    return (
-        f"{name}: does not follow the catalogue's schema.",
-        f"{name}：不符合指标目录的格式。",
-    )
+    return f"{name}: does not follow its schema.", f"{name}：格式不符。"
+
+
+def explain(raw: object, name: str) -> tuple[str, str]:
+    """The first problem of a catalogue that failed the quick checks."""
+    return _first_problem(_Catalogue, raw, name)
 
 
 # ------------------------------------------------------------------ published.yaml
@@ -192,11 +194,5 @@ class PublishedFile(_Strict):
 
 
 def explain_published(raw: object, name: str) -> tuple[str, str]:
-    """The first problem of a findings file, in English and Chinese."""
-    try:
-        PublishedFile.model_validate(raw)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        return f"{name}: {where}: {first['msg']}.", f"{name}：{where}：{first['msg']}。"
-    return f"{name}: does not follow its schema.", f"{name}：格式不符。"
+    """The first problem of a findings file."""
+    return _first_problem(PublishedFile, raw, name)
